@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One module per concern; the executable `sluice` only parses arguments and wires modules together.
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each; pointer work stays in one Swift file beside each user.
+        .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CImageCodecs", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev", "libpng-dev", "libwebp-dev"])]),
+
+        // Syscalls (flock, fsync, rename, statfs, inotify) as typed Swift, in one place.
+        .target(name: "SystemIO", dependencies: ["CLinux"]),
+        // SHA-256 and MD5 of files, through libcrypto.
+        .target(name: "Hashing", dependencies: ["CCrypto", "SystemIO"]),
+        // Zip writing (stored/deflated, zlib crc32) and safe reading of untrusted archives.
+        .target(name: "ZipArchive", dependencies: ["CZlib", "SystemIO"]),
+        // Image headers, decoding, EXIF orientation and perceptual hashes.
+        .target(name: "Imaging", dependencies: ["CImageCodecs", "ExifMetadata"]),
+        // EXIF facts through libexif.
+        .target(name: "ExifMetadata", dependencies: ["CExif"]),
+        // XMP sidecars: parse, merge, write.
+        .target(name: "XMPSidecar", dependencies: ["SystemIO"]),
+        // Caption parsing, presets, tag normalization (pure).
+        .target(name: "TagNormalization", dependencies: ["SystemIO"]),
+        // sluice.yaml: defaults, parsing with file/line/column errors.
+        .target(name: "Configuration", dependencies: ["Yams"]),
+        // Job model, pure state machine, job store on disk.
+        .target(name: "Jobs", dependencies: ["SystemIO"]),
+        // inotify watcher, settle tracking, polling on network file systems.
+        .target(name: "FolderWatch", dependencies: ["SystemIO"]),
+        // HTTP over libcurl.
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // Reverse image search and booru tags, cached in SQLite and paced to quota.
+        .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
+        // The dataset pipeline's steps and the engine that drives jobs through them.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "SystemIO", "Hashing", "ZipArchive", "Imaging", "TagNormalization", "Configuration", "Jobs",
+                "FolderWatch",
+            ]),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata"]),
+        .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging"]),
+        .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
+        .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "SystemIO"]),
+        .testTarget(
+            name: "ImageLookupTests",
+            dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
+    ]
+)

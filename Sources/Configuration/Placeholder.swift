@@ -1,0 +1,1 @@
+// Configuration: placeholder until its first real file lands; delete me then.

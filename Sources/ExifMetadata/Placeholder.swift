@@ -1,0 +1,1 @@
+// ExifMetadata: placeholder until its first real file lands; delete me then.

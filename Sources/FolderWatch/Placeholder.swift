@@ -1,0 +1,1 @@
+// FolderWatch: placeholder until its first real file lands; delete me then.

@@ -1,0 +1,1 @@
+// ImageLookup: placeholder until its first real file lands; delete me then.

@@ -1,0 +1,1 @@
+// Jobs: placeholder until its first real file lands; delete me then.

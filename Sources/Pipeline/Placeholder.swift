@@ -1,0 +1,1 @@
+// Pipeline: placeholder until its first real file lands; delete me then.

@@ -1,0 +1,1 @@
+// TagNormalization: placeholder until its first real file lands; delete me then.

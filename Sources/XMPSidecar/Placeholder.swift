@@ -1,0 +1,1 @@
+// XMPSidecar: placeholder until its first real file lands; delete me then.

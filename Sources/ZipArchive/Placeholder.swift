@@ -1,0 +1,1 @@
+// ZipArchive: placeholder until its first real file lands; delete me then.
