@@ -32,7 +32,9 @@ let package = Package(
         // Zip writing (stored/deflated, zlib crc32) and safe reading of untrusted archives.
         .target(name: "ZipArchive", dependencies: ["CZlib", "SystemIO"]),
         // Image headers, decoding, EXIF orientation and perceptual hashes.
-        .target(name: "Imaging", dependencies: ["CImageCodecs", "ExifMetadata"]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs", "SystemIO"]),
+        // Maps an auto-tagger's renamed result entries back to the uploaded originals (pure).
+        .target(name: "ResultMatching"),
         // EXIF facts through libexif.
         .target(name: "ExifMetadata", dependencies: ["CExif"]),
         // XMP sidecars: parse, merge, write.
@@ -53,8 +55,8 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "SystemIO", "Hashing", "ZipArchive", "Imaging", "TagNormalization", "Configuration", "Jobs",
-                "FolderWatch",
+                "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
+                "Configuration", "Jobs", "FolderWatch",
             ]),
         .executableTarget(
             name: "sluice",
@@ -64,6 +66,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks: each prints Sluice's figure beside a named peer's on the same input (release builds).
+        .executableTarget(name: "bench-zip", dependencies: ["ZipArchive", "Imaging", "SystemIO"], path: "Benchmarks/bench-zip"),
+        .executableTarget(name: "bench-phash", dependencies: ["Imaging", "ResultMatching"], path: "Benchmarks/bench-phash"),
+        .executableTarget(name: "bench-normalize", dependencies: ["TagNormalization"], path: "Benchmarks/bench-normalize"),
+        .executableTarget(name: "bench-sidecar", dependencies: ["XMPSidecar", "ExifMetadata"], path: "Benchmarks/bench-sidecar"),
+        .executableTarget(
+            name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
+            path: "Benchmarks/bench-lookup"),
+        .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
+
+        .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),

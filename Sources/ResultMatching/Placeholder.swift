@@ -1,0 +1,1 @@
+// ResultMatching: placeholder until its first real file lands; delete me then.
