@@ -7,6 +7,8 @@ public enum StepOutcome: Equatable, Sendable {
 
 /// Something that happened to a job: a step finished, or the user asked for something.
 public enum JobEvent: Equatable, Sendable {
+    /// The engine picks up a queued job.
+    case start
     case stepFinished(Step, StepOutcome)
     /// RESUME marker, a move to reviewed/, `sluice resume`, or a result zip that arrived.
     case resume
@@ -61,6 +63,10 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
 
     public mutating func event(_ event: JobEvent) -> JobAction {
         switch event {
+        case .start:
+            guard status == .queued else { return .none }
+            status = .running
+            return .runStep(step)
         case .stepFinished(let finished, let outcome):
             guard finished == step, status == .running || status == .queued else { return .none }
             return finish(outcome)
