@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata"]),
-        .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging"]),
+        .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
         .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
         .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
