@@ -154,6 +154,7 @@ public final class Engine: @unchecked Sendable {
                 outcome = .fail("step \(step.label) is not available in this build; set pipeline.autotag: false")
                 return finish(&job, step, outcome, logCount: logCount)
             }
+            CrashPoint.check("before:\(step.rawValue)")
             outcome = try runner.run(&job, context)
         } catch is StepInterrupted {
             trySave(job)
@@ -174,6 +175,7 @@ public final class Engine: @unchecked Sendable {
         default: break
         }
         trySave(job)
+        CrashPoint.check("after:\(step.rawValue)")
         return .finished
     }
 

@@ -29,7 +29,10 @@ struct FinalZipStep: PipelineStep {
             try? manager.removeItem(at: partial)
             // Every entry carries the job's creation time, so a rerun after a crash writes identical entries.
             let writer = try ZipWriter(path: partial.path, timestamp: DOSTimestamp(job.createdAt))
-            try writer.addFiles(entries)
+            let half = entries.count / 2
+            try writer.addFiles(Array(entries[..<half]))
+            CrashPoint.check("final_zip:mid")
+            try writer.addFiles(Array(entries[half...]))
             try writer.finish()
             try FileOperations.rename(partial.path, to: zip.path)
             try FileOperations.syncDirectory(at: context.layout.final.path)
