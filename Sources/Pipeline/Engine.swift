@@ -160,7 +160,7 @@ public final class Engine: @unchecked Sendable {
             trySave(job)
             return .interrupted
         } catch {
-            outcome = .fail("\(step.label): \(error)")
+            outcome = .fail("\(error)")
         }
         return finish(&job, step, outcome, logCount: logCount)
     }

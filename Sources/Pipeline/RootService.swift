@@ -49,9 +49,7 @@ final class RootService: @unchecked Sendable {
                 guard let self else { return }
                 switch event {
                 case .settled(let drop):
-                    self.stateLock.lock()
-                    self.settled[drop.url.standardizedFileURL] = drop.snapshot
-                    self.stateLock.unlock()
+                    self.remember(drop)
                 case .held(let directory, let entry, let reason):
                     self.output("\(directory.path)/\(entry): waiting: \(reason)")
                 case .hint(.fellBackToPolling(let directory, let reason)):
@@ -68,6 +66,10 @@ final class RootService: @unchecked Sendable {
     }
 
     func wake() { wakeSignal.wake() }
+
+    private func remember(_ drop: SettledDrop) {
+        stateLock.withLock { settled[drop.url.standardizedFileURL] = drop.snapshot }
+    }
 
     func reloadConfig() {
         do {

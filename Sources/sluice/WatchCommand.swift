@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Pipeline
 import SystemIO
@@ -36,12 +37,16 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let layout = RootLayout(root: URL(fileURLWithPath: root))
         let config = try EngineWiring.loadConfig(layout)
-        let lock: FileLock
-        do { lock = try FileLock(path: layout.lockFile.path) } catch { throw CLIError("\(error)") }
-        defer { withExtendedLifetime(lock) {} }
-        let engine = EngineWiring.engine(layout: layout, config: config)
-        try OnceRunner.run(engine, output: EngineWiring.log)
+        try runHoldingLock(layout, config)
         let report = try StatusReport.make(roots: [layout])
         print(report.text(), terminator: "")
+    }
+
+    private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) throws {
+        let lock: FileLock
+        do { lock = try FileLock(path: layout.lockFile.path) } catch { throw CLIError("\(error)") }
+        try withExtendedLifetime(lock) {
+            try OnceRunner.run(EngineWiring.engine(layout: layout, config: config), output: EngineWiring.log)
+        }
     }
 }
