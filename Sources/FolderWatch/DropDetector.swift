@@ -76,8 +76,9 @@ public final class DropDetector: Sendable {
 
 /// The detector's loop: hints and timer ticks in, tracker actions out. Runs in one task, so it needs no locks.
 private struct DetectorCore {
+    /// A drop directory's index and an entry name: cheaper to hash than a URL, with thousands of entries.
     private struct Key: Hashable, Sendable {
-        let directory: URL
+        let directory: Int
         let entry: String
     }
 
@@ -87,7 +88,8 @@ private struct DetectorCore {
     }
 
     private let configuration: DropDetector.Configuration
-    private let dropDirectories: Set<URL>
+    private let directories: [URL]
+    private let directoryIndex: [URL: Int]
     private let output: AsyncStream<DropDetector.Event>.Continuation
     private var tracker: SettleTracker<Key, ContinuousClock.Instant>
     private var timer: Task<Void, Never>?
@@ -95,7 +97,8 @@ private struct DetectorCore {
 
     init(configuration: DropDetector.Configuration, output: AsyncStream<DropDetector.Event>.Continuation) {
         self.configuration = configuration
-        self.dropDirectories = Set(configuration.directories.map(\.url))
+        self.directories = configuration.directories.map(\.url)
+        self.directoryIndex = Dictionary(directories.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         self.output = output
         self.tracker = SettleTracker(settlePeriod: configuration.settlePeriod)
     }
@@ -106,7 +109,7 @@ private struct DetectorCore {
             for await hint in hints { input.yield(.hint(hint)) }
             input.finish()
         }
-        for directory in configuration.directories { reconcile(directory.url) }
+        for index in directories.indices { reconcile(index) }
         schedule(tracker.nextDeadline, input: input)
         for await next in inputs {
             switch next {
@@ -127,24 +130,24 @@ private struct DetectorCore {
     private mutating func handle(_ hint: FolderWatcher.Hint) {
         switch hint {
         case .changed(let directory, let entry):
-            guard dropDirectories.contains(directory), !configuration.filter.isIgnored(name: entry) else { return }
-            _ = tracker.event(.activity(Key(directory: directory, entry: entry)), at: .now)
+            guard let index = directoryIndex[directory], !configuration.filter.isIgnored(name: entry) else { return }
+            _ = tracker.event(.activity(Key(directory: index, entry: entry)), at: .now)
         case .rescan(let directory), .poll(let directory):
-            guard dropDirectories.contains(directory) else { return }
-            reconcile(directory)
+            guard let index = directoryIndex[directory] else { return }
+            reconcile(index)
         case .fellBackToPolling:
             break  // Poll ticks follow.
         }
     }
 
     /// Looks at every entry of `directory`: new ones start settling, changed ones restart, vanished ones are dropped.
-    private mutating func reconcile(_ directory: URL) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    private mutating func reconcile(_ index: Int) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directories[index].path)) ?? []
         let present = Set(names.filter { !configuration.filter.isIgnored(name: $0) })
-        for key in tracker.trackedKeys where key.directory == directory && !present.contains(key.entry) {
+        for key in tracker.trackedKeys where key.directory == index && !present.contains(key.entry) {
             _ = tracker.event(.forget(key), at: .now)
         }
-        for name in present.sorted() { look(at: Key(directory: directory, entry: name)) }
+        for name in present.sorted() { look(at: Key(directory: index, entry: name)) }
     }
 
     private mutating func lookAtDueEntries() {
@@ -153,16 +156,17 @@ private struct DetectorCore {
     }
 
     private mutating func look(at key: Key) {
+        let directory = directories[key.directory]
         let startedAt = ContinuousClock.now
-        let snapshot = EntrySnapshot.take(key.directory.appendingPathComponent(key.entry))
+        let snapshot = EntrySnapshot.take(directory.appendingPathComponent(key.entry))
         let action = tracker.event(.looked(key, snapshot), at: startedAt)
         for settled in action.settled {
             let reason = configuration.filter.blockingReason(
-                directory: key.directory, name: key.entry, snapshot: settled.snapshot)
+                directory: directory, name: key.entry, snapshot: settled.snapshot)
             if let reason {
-                output.yield(.held(directory: key.directory, entry: key.entry, reason: reason))
+                output.yield(.held(directory: directory, entry: key.entry, reason: reason))
             } else {
-                output.yield(.settled(SettledDrop(directory: key.directory, entry: key.entry, snapshot: settled.snapshot)))
+                output.yield(.settled(SettledDrop(directory: directory, entry: key.entry, snapshot: settled.snapshot)))
             }
         }
     }

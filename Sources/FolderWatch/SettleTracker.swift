@@ -51,6 +51,8 @@ where Instant.Duration == Duration {
     public let settlePeriod: Duration
     public let firstLookDelay: Duration
     private var entries: [Key: EntryState] = [:]
+    /// Deadlines by time; an item is stale once its entry's deadline moved, and is skipped when it comes up.
+    private var deadlines = DeadlineHeap<Key, Instant>()
 
     /// - Parameters:
     ///   - settlePeriod: how long an entry must be quiet and unchanged.
@@ -69,7 +71,10 @@ where Instant.Duration == Duration {
 
     /// The earliest time something is due, or nil when every entry is settled or none is tracked.
     public var nextDeadline: Instant? {
-        entries.values.compactMap(deadline(of:)).min()
+        mutating get {
+            while let top = deadlines.first, !isCurrent(top) { deadlines.removeFirst() }
+            return deadlines.first?.deadline
+        }
     }
 
     /// Feeds one observation at time `now` and returns what to do.
@@ -77,21 +82,19 @@ where Instant.Duration == Duration {
         var action = Action()
         switch event {
         case .activity(let key):
-            if var state = entries[key] {
-                state.lastActivity = now
-                state.baseline = nil
-                state.reported = nil
-                entries[key] = state
-            } else {
-                entries[key] = EntryState(lastActivity: now, baseline: nil, reported: nil)
-            }
+            entries[key] = EntryState(lastActivity: now, baseline: nil, reported: nil)
+            scheduleDeadline(of: key)
         case .looked(let key, let snapshot):
             if let settled = looked(key, snapshot: snapshot, at: now) { action.settled.append(settled) }
+            scheduleDeadline(of: key)
         case .tick:
-            action.look = entries.compactMap { key, state in
-                guard let due = deadline(of: state), due <= now else { return nil }
-                return key
+            var due: [Key] = []
+            var seen: Set<Key> = []
+            while let top = deadlines.first, top.deadline <= now {
+                deadlines.removeFirst()
+                if isCurrent(top) && seen.insert(top.key).inserted { due.append(top.key) }
             }
+            action.look = due
         case .forget(let key):
             entries[key] = nil
         }
@@ -134,11 +137,59 @@ where Instant.Duration == Duration {
         return Settled(key: key, snapshot: snapshot)
     }
 
+    private mutating func scheduleDeadline(of key: Key) {
+        guard let state = entries[key], let due = deadline(of: state) else { return }
+        deadlines.insert(key: key, deadline: due)
+    }
+
+    private func isCurrent(_ item: DeadlineHeap<Key, Instant>.Item) -> Bool {
+        entries[item.key].flatMap(deadline(of:)) == item.deadline
+    }
+
     private func deadline(of state: EntryState) -> Instant? {
         if state.reported != nil { return nil }
         guard let baseline = state.baseline else { return state.lastActivity.advanced(by: firstLookDelay) }
         let quiet = state.lastActivity.advanced(by: settlePeriod)
         let unchanged = baseline.at.advanced(by: settlePeriod)
         return max(quiet, unchanged)
+    }
+}
+
+/// A binary min-heap of (deadline, key), so finding what is due stays cheap with thousands of entries.
+struct DeadlineHeap<Key: Hashable & Sendable, Instant: InstantProtocol & Sendable>: Sendable {
+    struct Item: Sendable {
+        let deadline: Instant
+        let key: Key
+    }
+
+    private var items: [Item] = []
+
+    var first: Item? { items.first }
+
+    mutating func insert(key: Key, deadline: Instant) {
+        items.append(Item(deadline: deadline, key: key))
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard items[child].deadline < items[parent].deadline else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeFirst() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < items.count && items[left].deadline < items[smallest].deadline { smallest = left }
+            if right < items.count && items[right].deadline < items[smallest].deadline { smallest = right }
+            if smallest == parent { return }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

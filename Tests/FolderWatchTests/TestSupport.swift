@@ -117,3 +117,13 @@ func setSysctl(_ name: String, to value: Int) throws -> Int {
 }
 
 let isRoot = getuid() == 0
+
+/// Runs a tool and fails the test when it exits non-zero.
+func run(_ executable: String, _ arguments: String...) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(executable) \(arguments.joined(separator: " ")) failed")
+}
