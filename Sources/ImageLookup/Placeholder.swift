@@ -1,1 +1,0 @@
-// ImageLookup: placeholder until its first real file lands; delete me then.
