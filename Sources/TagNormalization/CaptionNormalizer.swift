@@ -6,8 +6,9 @@
 /// 5. implications: a tag made redundant by a more specific main tag is dropped anywhere, by an optional one
 ///    only in the optional section;
 /// 6. background: specific-background tags and, with the dataset's counts, rare in-scope tags go to optional;
-/// 7. order: trigger word first, then identity → composition → lighting → environment → outfit, then
-///    ungrouped tags in their original order; the optional section is ordered the same way.
+/// 7. order: trigger word first, then identity → composition → lighting → environment → outfit (within a group,
+///    in the order of the preset's table), then ungrouped tags in their original order; the optional section is
+///    ordered the same way.
 /// Protected tags and the trigger word are never removed, replaced or moved. Steps 1–5 need one caption;
 /// step 6 needs the whole dataset, so `DatasetNormalizer` runs `prepare` on every caption before `finish`.
 struct CaptionNormalizer {
@@ -157,19 +158,16 @@ struct CaptionNormalizer {
         return Finished(text: parts.joined(separator: ", "), keys: keys, moved: moved, isReordered: isReordered)
     }
 
-    /// A stable sort by group rank; ungrouped tags last, in their original order.
+    /// Sorted by group and place in the group's table; ungrouped tags last in their original order (stable).
     static func ordered(_ items: [Item]) -> [Item] {
-        let rankOfUngrouped = TagGroup.allCases.count
         var isSorted = true
-        var previous = -1
-        for item in items {
-            let rank = item.facts.group?.rank ?? rankOfUngrouped
-            if rank < previous { isSorted = false; break }
-            previous = rank
+        for index in items.indices.dropFirst() where items[index - 1].facts.orderRank > items[index].facts.orderRank {
+            isSorted = false
+            break
         }
         if isSorted { return items }
-        var buckets = Array(repeating: [Item](), count: rankOfUngrouped + 1)
-        for item in items { buckets[item.facts.group?.rank ?? rankOfUngrouped].append(item) }
-        return buckets.flatMap { $0 }
+        return items.enumerated()
+            .sorted { ($0.element.facts.orderRank, $0.offset) < ($1.element.facts.orderRank, $1.offset) }
+            .map(\.element)
     }
 }

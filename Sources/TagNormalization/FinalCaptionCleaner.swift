@@ -20,6 +20,7 @@ public struct FinalCaptionCleaner: Sendable {
 
     public let options: Options
     private let groups: [String: TagGroup]
+    private let positions: [String: Int]
     private let aliases: [String: String]
     private let triggerKey: String?
 
@@ -29,6 +30,7 @@ public struct FinalCaptionCleaner: Sendable {
     public init(options: Options, preset: Preset? = nil, triggerWord: String? = nil) {
         self.options = options
         self.groups = preset?.groups ?? [:]
+        self.positions = preset?.groupPositions ?? [:]
         self.aliases = preset?.replaceMap ?? [:]
         let trigger = triggerWord ?? preset?.triggerWord
         self.triggerKey = trigger.map { TagKey.of($0) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -60,15 +62,14 @@ public struct FinalCaptionCleaner: Sendable {
         return tags.joined(separator: ", ")
     }
 
-    /// Trigger word first, then the groups in order, then ungrouped tags, each stable.
+    /// Trigger word first, then the groups in order (each in its table's order), then ungrouped tags, stable.
     private func ordered(_ tags: [(written: String, key: String)]) -> [(written: String, key: String)] {
-        let ungrouped = TagGroup.allCases.count
         func rank(_ key: String) -> Int {
             if key == triggerKey { return -1 }
-            return (groups[key] ?? aliases[key].flatMap { groups[$0] })?.rank ?? ungrouped
+            let groupKey = groups[key] != nil ? key : (aliases[key] ?? key)
+            return TagRules.orderRank(group: groups[groupKey], position: positions[groupKey] ?? 0)
         }
-        return tags.enumerated()
-            .sorted { rank($0.element.key) != rank($1.element.key) ? rank($0.element.key) < rank($1.element.key) : $0.offset < $1.offset }
-            .map(\.element)
+        let ranks = tags.map { rank($0.key) }
+        return tags.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { tags[$0] }
     }
 }

@@ -32,13 +32,20 @@ extension NormalizationReport {
         var lines: [String] = []
         for change in preview.prefix(limit) {
             lines.append("\(change.path)")
-            lines.append("  before: \(change.before)")
+            lines.append("  before: \(Self.oneLine(change.before))")
             lines.append("  after:  \(change.after)")
         }
         if filesChanged > min(limit, preview.count) {
             lines.append("… \(filesChanged - min(limit, preview.count)) more changed caption(s).")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Text shown on one line: a BOM dropped, line breaks shown as ⏎.
+    private static func oneLine(_ text: String) -> String {
+        var text = text
+        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: " ⏎ ")
     }
 
     private static func list<S: Sequence<TagCount>>(_ counts: S) -> String {

@@ -102,10 +102,21 @@ extension Preset {
             if let share = definition.minSharePercent { preset.background.minSharePercent = share }
             if let scope = definition.frequencyScope { preset.background.frequencyScope = scope }
             for (group, tags) in definition.groups {
-                for tag in tags { preset.groups[TagKey.of(tag.text)] = group }
+                for tag in tags {
+                    let key = TagKey.of(tag.text)
+                    if preset.groupPositions[key] == nil { preset.groupPositions[key] = preset.groupPositions.count }
+                    preset.groups[key] = group
+                }
             }
             if let optional = definition.optionalTags { preset.final.optionalTags = optional }
             if let enforce = definition.enforceGroupOrder { preset.final.enforceGroupOrder = enforce }
+        }
+        // Positions count within each group, so a resolved preset written out and loaded again is equal.
+        for group in TagGroup.allCases {
+            let keys = preset.groups.filter { $0.value == group }.map(\.key)
+            for (position, key) in keys.sorted(by: { preset.groupPositions[$0]! < preset.groupPositions[$1]! }).enumerated() {
+                preset.groupPositions[key] = position
+            }
         }
         preset.replaceMap = try resolveChains(aliases, file: top.file)
         preset.implications = try closeImplications(implications, aliases: preset.replaceMap, file: top.file)

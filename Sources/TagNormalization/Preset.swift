@@ -52,13 +52,16 @@ public struct Preset: Sendable, Equatable {
     public var background: BackgroundPolicy
     /// Tag key → its ordering group.
     public var groups: [String: TagGroup]
+    /// Tag key → its position in its group's table (base preset's tables first), the order within a group.
+    public var groupPositions: [String: Int]
     public var final: FinalRules
 
     public init(
         name: String, description: String = "", files: [String] = [], output: OutputForm = OutputForm(),
         triggerWord: String? = nil, removeTags: Set<String> = [], removePatterns: [String] = [],
         replaceMap: [String: String] = [:], implications: [String: [String]] = [:], protectedTags: Set<String> = [],
-        background: BackgroundPolicy = BackgroundPolicy(), groups: [String: TagGroup] = [:], final: FinalRules = FinalRules()
+        background: BackgroundPolicy = BackgroundPolicy(), groups: [String: TagGroup] = [:],
+        groupPositions: [String: Int] = [:], final: FinalRules = FinalRules()
     ) {
         self.name = name
         self.description = description
@@ -72,6 +75,7 @@ public struct Preset: Sendable, Equatable {
         self.protectedTags = protectedTags
         self.background = background
         self.groups = groups
+        self.groupPositions = groupPositions
         self.final = final
     }
 }

@@ -12,6 +12,8 @@ final class TagFacts: Sendable {
     /// General tags this one makes redundant.
     let implies: [String]
     let group: TagGroup?
+    /// Where the tag goes in a caption: its group, then its place in the group's table; ungrouped tags last.
+    let orderRank: Int
     let isGeneralBackground: Bool
     let isSpecificBackground: Bool
     /// Whether the frequency rule may move this tag.
@@ -21,7 +23,7 @@ final class TagFacts: Sendable {
 
     init(
         key: String, canonical: String, rendered: String, isRemoved: Bool, isProtected: Bool, isTrigger: Bool,
-        implies: [String], group: TagGroup?, isGeneralBackground: Bool, isSpecificBackground: Bool,
+        implies: [String], group: TagGroup?, orderRank: Int, isGeneralBackground: Bool, isSpecificBackground: Bool,
         isInFrequencyScope: Bool
     ) {
         self.key = key
@@ -32,6 +34,7 @@ final class TagFacts: Sendable {
         self.isTrigger = isTrigger
         self.implies = implies
         self.group = group
+        self.orderRank = orderRank
         self.isGeneralBackground = isGeneralBackground
         self.isSpecificBackground = isSpecificBackground
         self.isInFrequencyScope = isInFrequencyScope

@@ -49,7 +49,9 @@ final class TagRules {
         let isTriggerCanonical = canonical == triggerKey
         let isProtected = isProtectedKey || isTriggerCanonical || preset.protectedTags.contains(canonical)
         let isRemoved = !isProtected && (matchesRemove(key) || matchesRemove(canonical))
-        let group = preset.groups[canonical] ?? preset.groups[key]
+        let groupKey = preset.groups[canonical] != nil ? canonical : key
+        let group = preset.groups[groupKey]
+        let orderRank = Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0)
         let isGeneral = preset.background.general.contains(canonical)
         let isSpecific = preset.background.specific.contains(canonical)
         let inScope: Bool
@@ -60,10 +62,16 @@ final class TagRules {
         let facts = TagFacts(
             key: key, canonical: canonical, rendered: preset.output.render(key: canonical), isRemoved: isRemoved,
             isProtected: isProtected, isTrigger: isTriggerCanonical, implies: preset.implications[canonical] ?? [],
-            group: group, isGeneralBackground: isGeneral, isSpecificBackground: isSpecific,
+            group: group, orderRank: orderRank, isGeneralBackground: isGeneral, isSpecificBackground: isSpecific,
             isInFrequencyScope: inScope && !isProtected)
         factsByKey[key] = facts
         return facts
+    }
+
+    /// Group first, then the position in the group's table; ungrouped tags after every group.
+    static func orderRank(group: TagGroup?, position: Int) -> Int {
+        guard let group else { return TagGroup.allCases.count << 32 }
+        return group.rank << 32 | position
     }
 
     private func matchesRemove(_ key: String) -> Bool {
