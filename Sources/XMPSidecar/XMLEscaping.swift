@@ -30,14 +30,15 @@ enum XMLEscaping {
         }
     }
 
-    /// Appends `value` escaped for a double-quoted attribute, whitespace controls as references.
-    static func appendAttribute(_ value: String, to output: inout [UInt8]) {
+    /// Appends `value` escaped for an attribute quoted with `quote`, whitespace controls as references.
+    static func appendAttribute(_ value: String, quote: UInt8, to output: inout [UInt8]) {
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "&"): output += Array("&amp;".utf8)
             case UInt8(ascii: "<"): output += Array("&lt;".utf8)
             case UInt8(ascii: ">"): output += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+            case UInt8(ascii: "\"") where quote == UInt8(ascii: "\""): output += Array("&quot;".utf8)
+            case UInt8(ascii: "'") where quote == UInt8(ascii: "'"): output += Array("&apos;".utf8)
             case 0x09: output += Array("&#9;".utf8)
             case 0x0A: output += Array("&#10;".utf8)
             case 0x0D: output += Array("&#13;".utf8)

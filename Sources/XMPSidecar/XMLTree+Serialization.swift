@@ -23,12 +23,14 @@ extension XMLTree {
             output.append(UInt8(ascii: "<"))
             output += Array(element.name.utf8)
             for attribute in element.attributes {
-                output.append(UInt8(ascii: " "))
+                let quote = attribute.usesSingleQuotes ? UInt8(ascii: "'") : UInt8(ascii: "\"")
+                output += Array(attribute.spacing.utf8)
                 output += Array(attribute.name.utf8)
-                output += Array("=\"".utf8)
-                XMLEscaping.appendAttribute(XMLEscaping.removingDisallowed(attribute.value), to: &output)
-                output.append(UInt8(ascii: "\""))
+                output += [UInt8(ascii: "="), quote]
+                XMLEscaping.appendAttribute(XMLEscaping.removingDisallowed(attribute.value), quote: quote, to: &output)
+                output.append(quote)
             }
+            output += Array(element.closingSpacing.utf8)
             if element.children.isEmpty && element.isSelfClosing {
                 output += Array("/>".utf8)
                 return

@@ -13,10 +13,13 @@ struct XMLTree: Equatable, Sendable {
         case cdata(String)
     }
 
-    /// One attribute, in the order it was written.
+    /// One attribute, in the order and layout it was written.
     struct Attribute: Equatable, Sendable {
         var name: String
         var value: String
+        /// The whitespace before the name (darktable and Exiv2 put each attribute on its own line).
+        var spacing: String = " "
+        var usesSingleQuotes: Bool = false
     }
 
     /// An element with its attributes and children.
@@ -26,6 +29,8 @@ struct XMLTree: Equatable, Sendable {
         var children: [Node]
         /// Whether an element without children is written `<a/>` rather than `<a></a>`.
         var isSelfClosing: Bool
+        /// The whitespace between the last attribute and `>` or `/>`.
+        var closingSpacing: String = ""
 
         init(name: String, attributes: [Attribute] = [], children: [Node] = [], isSelfClosing: Bool = false) {
             self.name = name
@@ -48,11 +53,14 @@ struct XMLTree: Equatable, Sendable {
             attributes.first(where: { $0.name == name })?.value
         }
 
+        /// Sets an attribute in place, or appends it laid out like the last attribute.
         mutating func setAttribute(_ name: String, _ value: String) {
             if let index = attributes.firstIndex(where: { $0.name == name }) {
                 attributes[index].value = value
             } else {
-                attributes.append(Attribute(name: name, value: value))
+                let layout = attributes.last ?? Attribute(name: name, value: value)
+                attributes.append(
+                    Attribute(name: name, value: value, spacing: layout.spacing, usesSingleQuotes: layout.usesSingleQuotes))
             }
         }
 

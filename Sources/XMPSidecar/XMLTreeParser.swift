@@ -81,14 +81,18 @@ struct XMLTreeParser {
         position += 1
         var element = XMLTree.Element(name: try name())
         while true {
+            let spaceStart = position
             let hadSpace = skipWhitespace()
+            let spacing = String(decoding: bytes[spaceStart..<position], as: UTF8.self)
             if hasPrefix("/>") {
                 position += 2
                 element.isSelfClosing = true
+                element.closingSpacing = spacing
                 return (element, true)
             }
             if hasPrefix(">") {
                 position += 1
+                element.closingSpacing = spacing
                 return (element, false)
             }
             guard hadSpace else { throw failure("expected whitespace, '>' or '/>' in <\(element.name)>") }
@@ -105,7 +109,9 @@ struct XMLTreeParser {
             guard element.attribute(attributeName) == nil else {
                 throw failure("attribute \(attributeName) appears twice in <\(element.name)>")
             }
-            element.attributes.append(XMLTree.Attribute(name: attributeName, value: value))
+            element.attributes.append(
+                XMLTree.Attribute(
+                    name: attributeName, value: value, spacing: spacing, usesSingleQuotes: quote == UInt8(ascii: "'")))
         }
     }
 

@@ -115,14 +115,19 @@ struct XMPPacket: Equatable, Sendable {
         for index in descriptionIndices {
             let description = self.description(at: index)
             let scope = rdfScope.extended(by: description)
-            if let attribute = description.attributes.first(where: {
-                scope.matches($0.name, namespace: property.namespace, local: property.name, isAttribute: true)
+            if let attribute = description.attributes.first(where: { attribute in
+                property.acceptedNamespaces.contains {
+                    scope.matches(attribute.name, namespace: $0, local: property.name, isAttribute: true)
+                }
             }) {
                 return .attribute(description: index, name: attribute.name)
             }
             for child in description.elementIndices {
                 guard case .element(let element) = description.children[child] else { continue }
-                if scope.extended(by: element).matches(element.name, namespace: property.namespace, local: property.name) {
+                let elementScope = scope.extended(by: element)
+                if property.acceptedNamespaces.contains(where: {
+                    elementScope.matches(element.name, namespace: $0, local: property.name)
+                }) {
                     return .element(description: index, child: child)
                 }
             }
@@ -341,26 +346,40 @@ struct XMPPacket: Equatable, Sendable {
         let candidates = descriptionIndices
         let target =
             candidates.first(where: { index in
-                self.description(at: index).attributes.contains { $0.name.hasPrefix("xmlns") && $0.value == property.namespace }
+                self.description(at: index).attributes.contains {
+                    $0.name.hasPrefix("xmlns") && property.acceptedNamespaces.contains($0.value)
+                }
             })
             ?? candidates.first(where: { index in
-                rdfScope.extended(by: self.description(at: index))
-                    .prefix(for: property.namespace, preferring: property.preferredPrefix) != nil
+                let scope = rdfScope.extended(by: self.description(at: index))
+                return property.acceptedNamespaces.contains { scope.prefix(for: $0, preferring: property.preferredPrefix) != nil }
             })
             ?? candidates[0]
         let description = self.description(at: target)
         let scope = rdfScope.extended(by: description)
-        let declared = scope.prefix(for: property.namespace, preferring: property.preferredPrefix)
+        let declared = property.acceptedNamespaces.lazy
+            .compactMap { scope.prefix(for: $0, preferring: property.preferredPrefix) }.first
         let prefix = declared ?? scope.freePrefix(preferring: property.preferredPrefix)
         let descriptionIndent = rdf.indentation(beforeChildAt: target) ?? ""
         let indent = description.elementIndices.first.flatMap(description.indentation(beforeChildAt:)) ?? descriptionIndent + " "
         let element = make(prefix, Self.rdfPrefix(in: scope), indent)
         modifyRDF { rdf in
             Self.modify(&rdf, at: [target][...]) { description in
-                if declared == nil { description.setAttribute("xmlns:\(prefix)", property.namespace) }
+                if declared == nil { Self.declare(prefix: prefix, namespace: property.namespace, on: &description) }
                 description.appendChild(element, indent: indent, closingIndent: descriptionIndent)
             }
         }
+    }
+
+    /// Adds `xmlns:prefix` after the element's last namespace declaration, laid out like it.
+    private static func declare(prefix: String, namespace: String, on element: inout XMLTree.Element) {
+        guard let last = element.attributes.lastIndex(where: { $0.name.hasPrefix("xmlns") }) else {
+            return element.setAttribute("xmlns:\(prefix)", namespace)
+        }
+        var declaration = element.attributes[last]
+        declaration.name = "xmlns:\(prefix)"
+        declaration.value = namespace
+        element.attributes.insert(declaration, at: last + 1)
     }
 
     private static func rdfPrefix(in scope: NamespaceScope) -> String {

@@ -3,6 +3,11 @@ struct XMPProperty: Hashable, Sendable {
     let namespace: String
     let preferredPrefix: String
     let name: String
+    /// Other spellings of the namespace URI that tools write (digiKam adds a trailing slash to MicrosoftPhoto's).
+    var alternateNamespaces: [String] = []
+
+    /// Every URI that names this property's namespace, the canonical one first.
+    var acceptedNamespaces: [String] { [namespace] + alternateNamespaces }
 
     static let rdfNamespace = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
@@ -17,7 +22,8 @@ struct XMPProperty: Hashable, Sendable {
     static let digiKamTagsList = XMPProperty(
         namespace: "http://www.digikam.org/ns/1.0/", preferredPrefix: "digiKam", name: "TagsList")
     static let lastKeywordXMP = XMPProperty(
-        namespace: "http://ns.microsoft.com/photo/1.0/", preferredPrefix: "MicrosoftPhoto", name: "LastKeywordXMP")
+        namespace: "http://ns.microsoft.com/photo/1.0", preferredPrefix: "MicrosoftPhoto", name: "LastKeywordXMP",
+        alternateNamespaces: ["http://ns.microsoft.com/photo/1.0/"])
     static let rating = XMPProperty(namespace: "http://ns.adobe.com/xap/1.0/", preferredPrefix: "xmp", name: "Rating")
     static let processedVersion = XMPProperty(namespace: sluiceNamespace, preferredPrefix: "sluice", name: "ProcessedVersion")
     static let processedDate = XMPProperty(namespace: sluiceNamespace, preferredPrefix: "sluice", name: "ProcessedDate")
