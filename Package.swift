@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata"]),
-        .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging"]),
+        .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
         .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
         .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
@@ -93,6 +93,6 @@ let package = Package(
             dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "CZlib"]),
     ]
 )

@@ -6,6 +6,15 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Prepares anime-style image datasets for LoRA training and organizes image libraries.",
-        subcommands: []
+        version: SluiceVersion.current,
+        subcommands: [
+            InitCommand.self, WatchCommand.self, RunCommand.self, StatusCommand.self,
+            PauseCommand.self, ResumeCommand.self, StopCommand.self, RetryCommand.self,
+            NormalizeCommand.self, PresetsCommand.self,
+        ]
     )
+}
+
+enum SluiceVersion {
+    static let current = "0.1.0"
 }

@@ -1,1 +1,0 @@
-// Configuration: placeholder until its first real file lands; delete me then.

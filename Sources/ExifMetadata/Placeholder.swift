@@ -1,1 +1,0 @@
-// ExifMetadata: placeholder until its first real file lands; delete me then.

@@ -1,1 +1,0 @@
-// FolderWatch: placeholder until its first real file lands; delete me then.

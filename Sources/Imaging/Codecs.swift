@@ -1,0 +1,246 @@
+import CImageCodecs
+import Glibc
+
+/// libturbojpeg, libpng (simplified API) and libwebp behind a safe API; the only file in Imaging that touches C pointers.
+enum Codecs {
+    // MARK: - Files
+
+    /// Reads a whole file into memory.
+    static func readFile(_ path: String) throws(ImagingError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(file: path, detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(file: path, detail: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let got = read(fd, buffer.baseAddress! + done, size - done)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if got == 0 { break }
+                done += got
+            }
+            initialized = done
+        }
+        if failure != 0 { throw .unreadable(file: path, detail: String(cString: strerror(failure))) }
+        return bytes
+    }
+
+    /// Writes `bytes` to `path` (created or truncated).
+    static func writeFile(_ bytes: [UInt8], to path: String) throws(ImagingError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .unreadable(file: path, detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(file: path, detail: String(cString: strerror(errno)))
+            }
+            done += written
+        }
+    }
+
+    // MARK: - JPEG (libturbojpeg)
+
+    /// Decodes a JPEG, shrinking on load by the largest DCT scaling factor that keeps both sides ≥ `minimumSide`.
+    static func decodeJPEG(_ data: [UInt8], source: String, layout: PixelLayout, minimumSide: Int?) throws(ImagingError)
+        -> PixelImage
+    {
+        guard let handle = tjInitDecompress() else { throw .corrupt(file: source, detail: "turbojpeg init failed") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        let headerStatus = data.withUnsafeBufferPointer {
+            tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard headerStatus == 0, width > 0, height > 0 else {
+            throw .corrupt(file: source, detail: String(cString: tjGetErrorStr2(handle)))
+        }
+        var scaledWidth = Int(width), scaledHeight = Int(height)
+        if let minimumSide {
+            var count: Int32 = 0
+            if let factors = tjGetScalingFactors(&count) {
+                for index in 0..<Int(count) {
+                    let factor = factors[index]
+                    let w = (Int(width) * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)
+                    let h = (Int(height) * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)
+                    if w >= min(minimumSide, Int(width)), h >= min(minimumSide, Int(height)), w * h < scaledWidth * scaledHeight {
+                        scaledWidth = w
+                        scaledHeight = h
+                    }
+                }
+            }
+        }
+        let pixelFormat: TJPF
+        switch layout {
+        case .gray: pixelFormat = TJPF_GRAY
+        case .rgb: pixelFormat = TJPF_RGB
+        case .rgba: pixelFormat = TJPF_RGBA
+        }
+        let flags = minimumSide == nil ? 0 : TJFLAG_FASTDCT
+        var pixels = [UInt8](repeating: 0, count: scaledWidth * scaledHeight * layout.channels)
+        let status = data.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { output in
+                tjDecompress2(
+                    handle, input.baseAddress, UInt(input.count), output.baseAddress, Int32(scaledWidth), 0,
+                    Int32(scaledHeight), Int32(pixelFormat.rawValue), flags)
+            }
+        }
+        if status != 0 {
+            let message = String(cString: tjGetErrorStr2(handle))
+            // Warnings (such as stray bytes before a marker) still leave a complete image; a cut-off file does not.
+            if tjGetErrorCode(handle) != TJERR_WARNING.rawValue || message.contains("Premature end") {
+                throw .corrupt(file: source, detail: message)
+            }
+        }
+        return PixelImage(width: scaledWidth, height: scaledHeight, layout: layout, pixels: pixels)
+    }
+
+    static func encodeJPEG(_ image: PixelImage, quality: Int) throws(ImagingError) -> [UInt8] {
+        guard let handle = tjInitCompress() else { throw .encodingFailed(format: .jpeg, detail: "turbojpeg init failed") }
+        defer { tjDestroy(handle) }
+        let pixelFormat: TJPF
+        let subsampling: TJSAMP
+        switch image.layout {
+        case .gray: (pixelFormat, subsampling) = (TJPF_GRAY, TJSAMP_GRAY)
+        case .rgb: (pixelFormat, subsampling) = (TJPF_RGB, TJSAMP_420)
+        case .rgba: (pixelFormat, subsampling) = (TJPF_RGBA, TJSAMP_420)
+        }
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        var size: UInt = 0
+        let status = image.pixels.withUnsafeBufferPointer {
+            tjCompress2(
+                handle, $0.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(pixelFormat.rawValue), &output,
+                &size, Int32(subsampling.rawValue), Int32(min(max(quality, 1), 100)), 0)
+        }
+        defer { if let output { tjFree(output) } }
+        guard status == 0, let output else {
+            throw .encodingFailed(format: .jpeg, detail: String(cString: tjGetErrorStr2(handle)))
+        }
+        return Array(UnsafeBufferPointer(start: output, count: Int(size)))
+    }
+
+    // MARK: - PNG (libpng simplified API: no setjmp needed)
+
+    static func decodePNG(_ data: [UInt8], source: String, layout: PixelLayout) throws(ImagingError) -> PixelImage {
+        var image = sluice_png_image()
+        let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard begun != 0 else { throw .corrupt(file: source, detail: message(of: &image)) }
+        let isColor = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
+        // Color is decoded as RGB and turned into luma here, the same formula for every format.
+        let decodeLayout: PixelLayout = layout == .gray && isColor ? .rgb : layout
+        switch decodeLayout {
+        case .gray: image.format = UInt32(PNG_FORMAT_GRAY)
+        case .rgb: image.format = UInt32(PNG_FORMAT_RGB)
+        case .rgba: image.format = UInt32(PNG_FORMAT_RGB | PNG_FORMAT_FLAG_ALPHA)
+        }
+        let width = Int(image.width), height = Int(image.height)
+        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
+            png_image_free(&image)
+            throw .corrupt(file: source, detail: "impossible dimensions \(width)x\(height)")
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * decodeLayout.channels)
+        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+        guard finished != 0 else {
+            let detail = message(of: &image)
+            png_image_free(&image)
+            throw .corrupt(file: source, detail: detail)
+        }
+        let decoded = PixelImage(width: width, height: height, layout: decodeLayout, pixels: pixels)
+        return decodeLayout == layout ? decoded : decoded.grayscale()
+    }
+
+    static func encodePNG(_ image: PixelImage) throws(ImagingError) -> [UInt8] {
+        var header = sluice_png_image()
+        header.width = UInt32(image.width)
+        header.height = UInt32(image.height)
+        switch image.layout {
+        case .gray: header.format = UInt32(PNG_FORMAT_GRAY)
+        case .rgb: header.format = UInt32(PNG_FORMAT_RGB)
+        case .rgba: header.format = UInt32(PNG_FORMAT_RGB | PNG_FORMAT_FLAG_ALPHA)
+        }
+        var size = 0
+        let sized = image.pixels.withUnsafeBytes { png_image_write_to_memory(&header, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard sized != 0, size > 0 else { throw .encodingFailed(format: .png, detail: message(of: &header)) }
+        var output = [UInt8](repeating: 0, count: size)
+        let written = image.pixels.withUnsafeBytes { pixels in
+            output.withUnsafeMutableBytes { png_image_write_to_memory(&header, $0.baseAddress, &size, 0, pixels.baseAddress, 0, nil) }
+        }
+        guard written != 0 else { throw .encodingFailed(format: .png, detail: message(of: &header)) }
+        return Array(output.prefix(size))
+    }
+
+    private static func message(of image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    // MARK: - WebP (libwebp)
+
+    /// Decodes a WebP; with `minimumSide`, libwebp's rescaler shrinks it while decoding.
+    static func decodeWebP(_ data: [UInt8], source: String, layout: PixelLayout, minimumSide: Int?) throws(ImagingError)
+        -> PixelImage
+    {
+        var config = WebPDecoderConfig()
+        guard sluice_webp_init_decoder_config(&config) != 0 else {
+            throw .corrupt(file: source, detail: "libwebp version mismatch")
+        }
+        let gotFeatures = data.withUnsafeBufferPointer { sluice_webp_get_features($0.baseAddress, $0.count, &config.input) }
+        guard gotFeatures != 0, config.input.width > 0, config.input.height > 0 else {
+            throw .corrupt(file: source, detail: "unreadable WebP bitstream")
+        }
+        var width = Int(config.input.width), height = Int(config.input.height)
+        if let minimumSide, min(width, height) > minimumSide {
+            let scale = Double(minimumSide) / Double(min(width, height))
+            width = max(minimumSide, Int((Double(width) * scale).rounded(.up)))
+            height = max(minimumSide, Int((Double(height) * scale).rounded(.up)))
+            config.options.use_scaling = 1
+            config.options.scaled_width = Int32(width)
+            config.options.scaled_height = Int32(height)
+        }
+        let decodeLayout: PixelLayout = layout == .gray ? .rgb : layout
+        config.output.colorspace = decodeLayout == .rgba ? MODE_RGBA : MODE_RGB
+        config.output.is_external_memory = 1
+        var pixels = [UInt8](repeating: 0, count: width * height * decodeLayout.channels)
+        let status = data.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { output in
+                config.output.u.RGBA.rgba = output.baseAddress
+                config.output.u.RGBA.stride = Int32(width * decodeLayout.channels)
+                config.output.u.RGBA.size = output.count
+                return WebPDecode(input.baseAddress, input.count, &config)
+            }
+        }
+        WebPFreeDecBuffer(&config.output)
+        guard status == VP8_STATUS_OK else {
+            throw .corrupt(file: source, detail: "WebP decoding failed (status \(status.rawValue))")
+        }
+        let decoded = PixelImage(width: width, height: height, layout: decodeLayout, pixels: pixels)
+        return layout == .gray ? decoded.grayscale() : decoded
+    }
+
+    static func encodeWebP(_ image: PixelImage, quality: Int, lossless: Bool) throws(ImagingError) -> [UInt8] {
+        let source = image.layout == .gray ? image.rgb() : image
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        let stride = Int32(source.width * source.layout.channels)
+        let size = source.pixels.withUnsafeBufferPointer { pixels -> Int in
+            let base = pixels.baseAddress, w = Int32(source.width), h = Int32(source.height), q = Float(quality)
+            switch (source.layout, lossless) {
+            case (.rgba, false): return WebPEncodeRGBA(base, w, h, stride, q, &output)
+            case (.rgba, true): return WebPEncodeLosslessRGBA(base, w, h, stride, &output)
+            case (_, false): return WebPEncodeRGB(base, w, h, stride, q, &output)
+            case (_, true): return WebPEncodeLosslessRGB(base, w, h, stride, &output)
+            }
+        }
+        defer { if let output { WebPFree(output) } }
+        guard size > 0, let output else {
+            throw .encodingFailed(format: .webp, detail: "libwebp refused a \(image.width)x\(image.height) image")
+        }
+        return Array(UnsafeBufferPointer(start: output, count: size))
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// One dataset's journey through the pipeline, persisted as `.sluice/jobs/<id>/job.json`.
+public struct Job: Codable, Equatable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion = Job.schemaVersion
+    public let id: String
+    /// The dataset's name as the user dropped it (the folder name, or the loose image's name).
+    public let dataset: String
+    public let profile: String
+    public let createdAt: Date
+    public var updatedAt: Date
+    /// Where the drop came from: `inbox/<name>` or `reviewed/<name>`, relative to the root.
+    public let origin: String
+    public var machine: JobStateMachine
+    /// The config the job runs with, secrets removed, as JSON text so the job file stays readable.
+    public var configSnapshot: String
+    public var progress: Progress
+    public var artifacts: Artifacts
+    public var log: [LogEntry]
+
+    public struct Progress: Codable, Equatable, Sendable {
+        public var done: Int = 0
+        public var total: Int = 0
+        public init(done: Int = 0, total: Int = 0) {
+            self.done = done
+            self.total = total
+        }
+    }
+
+    public struct Artifacts: Codable, Equatable, Sendable {
+        /// The job's own copy of the drop (never modified).
+        public var source: String?
+        /// The review folder name under review/ while the job waits there.
+        public var reviewFolder: String?
+        /// Auto-tagger round trip (steps B–E).
+        public var autotagZip: String?
+        public var resultZip: String?
+        /// The final zip name chosen when step I first starts, so a restart writes the same file.
+        public var finalZipName: String?
+        public var finalZip: String?
+        public var manifest: String?
+        public var extras: [String: String] = [:]
+        public init() {}
+    }
+
+    public struct LogEntry: Codable, Equatable, Sendable {
+        public enum Level: String, Codable, Sendable { case info, warning, error }
+        public let at: Date
+        public let level: Level
+        public let message: String
+    }
+
+    public init(id: String, dataset: String, origin: String, plan: StepPlan, configSnapshot: String, now: Date) {
+        self.id = id
+        self.dataset = dataset
+        self.profile = "dataset"
+        self.createdAt = now
+        self.updatedAt = now
+        self.origin = origin
+        self.machine = JobStateMachine(plan: plan)
+        self.configSnapshot = configSnapshot
+        self.progress = Progress()
+        self.artifacts = Artifacts()
+        self.log = []
+    }
+
+    public var status: JobStatus { machine.status }
+    public var step: Step { machine.step }
+
+    public mutating func record(_ level: LogEntry.Level, _ message: String, at now: Date) {
+        log.append(LogEntry(at: now, level: level, message: message))
+        updatedAt = now
+    }
+
+    /// What the job waits for, in words for `sluice status`.
+    public var waitingFor: String? {
+        switch machine.status {
+        case .waitingManual, .waitingDownload: machine.waitReason
+        case .paused: "paused: `sluice resume \(id)` continues"
+        case .failed: machine.failure
+        default: nil
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Jobs: placeholder until its first real file lands; delete me then.

@@ -1,0 +1,233 @@
+import Configuration
+import Foundation
+import Jobs
+import SystemIO
+
+/// Drives every job of one root through its steps: adopts settled drops, applies markers and control requests,
+/// and runs steps until every job waits or is done. Files are the truth; the engine keeps no state of its own.
+public final class Engine: @unchecked Sendable {
+    public let layout: RootLayout
+    public private(set) var config: SluiceConfig
+    public let store: JobStore
+    public let requests: ControlQueue
+    private let now: @Sendable () -> Date
+    private let output: @Sendable (String) -> Void
+    private let isCancelled: @Sendable () -> Bool
+    private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
+    private let inspectImage: @Sendable (String) throws -> ImageFacts
+    private var reportedStrays: Set<String> = []
+    private var reportedProblems: Set<String> = []
+
+    public init(
+        layout: RootLayout, config: SluiceConfig,
+        captionRules: @escaping @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules,
+        inspectImage: @escaping @Sendable (String) throws -> ImageFacts,
+        now: @escaping @Sendable () -> Date = { Date() },
+        output: @escaping @Sendable (String) -> Void = { _ in },
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.layout = layout
+        self.config = config
+        self.store = JobStore(stateDirectory: layout.state)
+        self.requests = ControlQueue(stateDirectory: layout.state)
+        self.makeCaptionRules = captionRules
+        self.inspectImage = inspectImage
+        self.now = now
+        self.output = output
+        self.isCancelled = isCancelled
+    }
+
+    /// Swaps in a reloaded config; jobs already created keep the snapshot they started with.
+    public func replaceConfig(_ config: SluiceConfig) { self.config = config }
+
+    public var isPaused: Bool { FileManager.default.fileExists(atPath: layout.pauseMarker.path) }
+
+    // MARK: - Reconcile
+
+    /// Looks at every folder: control requests, RESUME markers and moves to reviewed/, new settled drops.
+    public func reconcile(isSettled: (URL) -> Bool) throws {
+        applyControlRequests()
+        guard !isPaused else { return }
+        let jobs = try currentJobs()
+        try applyReviewMarkers(jobs)
+        try adoptDrops(in: layout.inbox, folderName: "inbox", jobs: try currentJobs(), isSettled: isSettled)
+        try adoptDrops(in: layout.reviewed, folderName: "reviewed", jobs: try currentJobs(), isSettled: isSettled)
+    }
+
+    /// Applies queued pause/resume/stop/retry requests (from the CLI) to their jobs.
+    public func applyControlRequests() {
+        for (request, file) in requests.pending() {
+            defer { requests.consume(file) }
+            guard var job = try? store.load(request.jobID) else {
+                output("control request for unknown job \(request.jobID) ignored")
+                continue
+            }
+            if request.action == .resume && job.status == .waitingManual && job.step == .review {
+                job.artifacts.extras[ReviewStep.approvedKey] = "yes"
+            }
+            let before = job.status
+            _ = job.machine.event(request.event)
+            let effect = job.status == before ? "no change (\(before.rawValue))" : "\(before.rawValue) → \(job.status.rawValue)"
+            record(&job, .info, "\(request.action.rawValue) requested by \(request.origin): \(effect)")
+            trySave(job)
+        }
+    }
+
+    private func applyReviewMarkers(_ jobs: [Job]) throws {
+        for var job in jobs where job.status == .waitingManual && job.step == .review {
+            var origin: String?
+            if let name = job.artifacts.reviewFolder {
+                let marker = layout.review.appendingPathComponent(name).appendingPathComponent(resumeMarkerName)
+                if FileManager.default.fileExists(atPath: marker.path) { origin = "review/\(name)/\(resumeMarkerName)" }
+            }
+            if origin == nil, let moved = ReviewLocator.folderTagged(job.id, in: layout.reviewed) {
+                origin = "move to reviewed/\(moved.lastPathComponent)"
+            }
+            guard let origin else { continue }
+            job.artifacts.extras[ReviewStep.approvedKey] = "yes"
+            _ = job.machine.event(.resume)
+            record(&job, .info, "resumed by \(origin)")
+            try store.save(job)
+        }
+    }
+
+    /// Each settled top-level entry not yet owned by a job becomes a job at step adopt.
+    private func adoptDrops(in folder: URL, folderName: String, jobs: [Job], isSettled: (URL) -> Bool) throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        let claimed = Set(jobs.filter { $0.step == .adopt }.map(\.origin))
+        let waitingInReview = Set(jobs.filter { !$0.status.isFinished && $0.step == .review }.map(\.id))
+        for name in names.sorted() where !DatasetFiles.isIgnoredName(name) {
+            let origin = "\(folderName)/\(name)"
+            guard !claimed.contains(origin) else { continue }
+            let url = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                if folderName == "reviewed", let tagged = ReviewLocator.jobID(taggedIn: url), waitingInReview.contains(tagged) {
+                    continue
+                }
+            } else if !DatasetFiles.isImage(name) {
+                let hasImageTwin = name.lowercased().hasSuffix(".txt") && names.contains { other in
+                    DatasetFiles.isImage(other) && (other as NSString).deletingPathExtension == (name as NSString).deletingPathExtension
+                }
+                if !hasImageTwin && reportedStrays.insert(origin).inserted {
+                    output("\(layout.root.path)/\(origin): not an image or a folder; left where it is")
+                }
+                continue
+            }
+            guard isSettled(url) else { continue }
+            let dataset = isDirectory.boolValue ? name : (name as NSString).deletingPathExtension
+            let plan = folderName == "reviewed" ? StepPlan.fromReviewed : StepPlan.dataset(autotag: config.pipeline.autotag)
+            var job = Job(
+                id: store.newID(dataset: dataset, now: now()), dataset: dataset, origin: origin, plan: plan,
+                configSnapshot: snapshot(config), now: now())
+            record(&job, .info, "new job for \(origin)")
+            try store.save(job)
+        }
+    }
+
+    // MARK: - Running steps
+
+    /// Runs steps until no job can progress (all wait, are done, or the engine is paused or cancelled).
+    @discardableResult
+    public func runUntilIdle() -> Int {
+        var steps = 0
+        while !isCancelled() {
+            applyControlRequests()
+            guard !isPaused, let jobs = try? currentJobs(), var job = jobs.first(where: { $0.status.isRunnable }) else { break }
+            if case .interrupted = runCurrentStep(&job) { break }
+            steps += 1
+        }
+        return steps
+    }
+
+    enum StepRun { case finished, interrupted }
+
+    private func runCurrentStep(_ job: inout Job) -> StepRun {
+        if job.status == .queued { _ = job.machine.event(.start) }
+        let step = job.step
+        let context = makeContext(for: job)
+        let outcome: StepOutcome
+        let logCount = job.log.count
+        do {
+            guard let runner = stepRunner(step) else {
+                outcome = .fail("step \(step.label) is not available in this build; set pipeline.autotag: false")
+                return finish(&job, step, outcome, logCount: logCount)
+            }
+            CrashPoint.check("before:\(step.rawValue)")
+            outcome = try runner.run(&job, context)
+        } catch is StepInterrupted {
+            trySave(job)
+            return .interrupted
+        } catch {
+            outcome = .fail("\(error)")
+        }
+        return finish(&job, step, outcome, logCount: logCount)
+    }
+
+    private func finish(_ job: inout Job, _ step: Step, _ outcome: StepOutcome, logCount: Int) -> StepRun {
+        for entry in job.log[logCount...] { output("\(job.id): \(entry.message)") }
+        let action = job.machine.event(.stepFinished(step, outcome))
+        switch action {
+        case .fail(let message): record(&job, .error, "FAILED at \(step.label): \(message)")
+        case .waitForUser(let reason), .waitForFile(let reason): record(&job, .info, "waiting: \(reason)")
+        case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
+        default: break
+        }
+        trySave(job)
+        CrashPoint.check("after:\(step.rawValue)")
+        return .finished
+    }
+
+    private func stepRunner(_ step: Step) -> (any PipelineStep)? {
+        switch step {
+        case .adopt: AdoptStep()
+        case .index: IndexStep(inspect: inspectImage)
+        case .normalize: NormalizeStep()
+        case .review: ReviewStep()
+        case .finalCleanup: FinalCleanupStep()
+        case .finalZip: FinalZipStep()
+        case .autotagZip, .waitForResult, .extract, .done: nil
+        }
+    }
+
+    private func makeContext(for job: Job) -> StepContext {
+        let jobConfig = (try? JSONDecoder().decode(SluiceConfig.self, from: Data(job.configSnapshot.utf8))) ?? config
+        let store = self.store
+        let rules: any CaptionRules
+        do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
+        return StepContext(
+            layout: layout, config: jobConfig, jobFolder: store.folder(of: job.id), captionRules: rules, now: now,
+            isCancelled: isCancelled, progress: { _, _ in }, checkpoint: { try store.save($0) })
+    }
+
+    // MARK: - Helpers
+
+    private func currentJobs() throws -> [Job] {
+        let (jobs, problems) = try store.all()
+        for problem in problems where reportedProblems.insert(problem.description).inserted { output(problem.description) }
+        return jobs
+    }
+
+    private func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
+        job.record(level, message, at: now())
+        output("\(job.id): \(message)")
+    }
+
+    private func trySave(_ job: Job) {
+        do { try store.save(job) } catch { output("cannot save job \(job.id): \(error)") }
+    }
+
+    private func snapshot(_ config: SluiceConfig) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(config.withoutSecrets)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// Stands in when the configured preset cannot be loaded, so the step fails with the preset's error.
+struct FailingCaptionRules: CaptionRules {
+    let error: String
+    func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String { throw StepFailure(error) }
+    func finalCaption(_ text: String, file: String) throws -> String { throw StepFailure(error) }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Jobs
+import SystemIO
+
+/// H: applies the final caption rules to the reviewed dataset into a staging folder; the user's files stay as edited.
+struct FinalCleanupStep: PipelineStep {
+    func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
+        let manager = FileManager.default
+        let input = manager.fileExists(atPath: context.reviewedCopy.path) ? context.reviewedCopy : context.source
+        let staging = context.work.appendingPathComponent("final.staging", isDirectory: true)
+        try? manager.removeItem(at: staging)
+        try? manager.removeItem(at: context.finalStage)
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+
+        let files = try DatasetFiles.files(in: input, recursive: true)
+        let images = files.filter(DatasetFiles.isImage)
+        let imageCaptions = Set(images.map(DatasetFiles.captionPath(forImage:)))
+        let unreadable = Set(((try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile)))?.unreadable ?? []).map(\.path))
+        var missing: [String] = []
+        var empty: [String] = []
+        var written = 0
+
+        for image in images where !unreadable.contains(image) {
+            let captionName = DatasetFiles.captionPath(forImage: image)
+            let captionFile = input.appendingPathComponent(captionName)
+            var text = ""
+            if manager.fileExists(atPath: captionFile.path) {
+                let raw = try Data(contentsOf: captionFile)
+                guard let decoded = String(data: raw, encoding: .utf8) else {
+                    return .fail("\(captionFile.path): not UTF-8 text; save it as UTF-8 and `sluice retry \(job.id)`")
+                }
+                text = try context.captionRules.finalCaption(decoded, file: captionFile.path)
+            } else {
+                missing.append(image)
+                if context.config.final.missingCaption == .fail { continue }
+            }
+            if text.isEmpty { empty.append(image) }
+            try FolderTransfer.linkOrCopy(input.appendingPathComponent(image), to: staging.appendingPathComponent(image))
+            try FileOperations.writeAtomically(Data(text.utf8), to: staging.appendingPathComponent(captionName))
+            written += 1
+        }
+        if context.config.final.missingCaption == .fail && !missing.isEmpty {
+            return .fail("images without a caption (final.missing_caption is fail): \(listing(missing, in: input))")
+        }
+        if context.config.final.emptyCaption == .fail && !empty.isEmpty {
+            return .fail("empty captions (final.empty_caption is fail): \(listing(empty.map(DatasetFiles.captionPath(forImage:)), in: input))")
+        }
+        let strays = files.filter { $0.lowercased().hasSuffix(".txt") && !imageCaptions.contains($0) && !isSluiceFile($0) }
+        if !strays.isEmpty {
+            job.record(.warning, "captions without an image, left out: \(strays.prefix(10).joined(separator: ", "))", at: context.now())
+        }
+        if !missing.isEmpty {
+            job.record(.warning, "\(missing.count) images had no caption; an empty one was written", at: context.now())
+        }
+        try FileOperations.rename(staging.path, to: context.finalStage.path)
+        job.progress = Job.Progress(done: written, total: written)
+        job.record(.info, "final cleanup: \(written) images with captions", at: context.now())
+        return .success
+    }
+
+    private func isSluiceFile(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        return name == reviewFileName || name == resumeMarkerName
+    }
+
+    private func listing(_ paths: [String], in folder: URL) -> String {
+        let shown = paths.prefix(10).map { folder.appendingPathComponent($0).path }.joined(separator: ", ")
+        return paths.count > 10 ? shown + " and \(paths.count - 10) more" : shown
+    }
+}

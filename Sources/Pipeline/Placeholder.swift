@@ -1,1 +1,0 @@
-// Pipeline: placeholder until its first real file lands; delete me then.

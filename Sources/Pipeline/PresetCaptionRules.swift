@@ -1,0 +1,32 @@
+import Configuration
+import Foundation
+import TagNormalization
+
+/// The pipeline's caption rules from the configured preset (DESIGN §3): step F normalizes, step H finalizes.
+public struct PresetCaptionRules: CaptionRules {
+    let preset: Preset
+    let cleaner: FinalCaptionCleaner
+
+    /// Loads `normalize.preset` (a name from presets/ or a path) with the root's presets/ searched first.
+    public init(config: SluiceConfig, root: URL) throws {
+        let library = PresetLibrary.standard(root: root)
+        let reference = config.normalize.preset
+        let preset = try reference.contains("/")
+            ? Preset.load(from: URL(fileURLWithPath: reference, relativeTo: root).standardizedFileURL, library: library)
+            : library.load(reference)
+        self.preset = preset
+        let options = FinalCaptionCleaner.Options(
+            optionalTags: config.final.optionalTags == .keep ? .keep : .drop,
+            enforceGroupOrder: config.final.enforceGroupOrder)
+        self.cleaner = FinalCaptionCleaner(options: options, preset: preset)
+    }
+
+    public func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String {
+        let report = try DatasetNormalizer(preset: preset).normalizeFolder(at: folder, backupDirectory: backupDirectory, dryRun: false)
+        return report.summary()
+    }
+
+    public func finalCaption(_ text: String, file: String) throws -> String {
+        cleaner.clean(text)
+    }
+}

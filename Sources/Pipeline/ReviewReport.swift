@@ -1,0 +1,89 @@
+import Foundation
+import Jobs
+
+/// The REVIEW.md beside a dataset waiting in review/: how to continue, tag statistics, and what needs a look.
+enum ReviewReport {
+    static func render(job: Job, folderName: String, index: DatasetIndex?, normalization: String, captions: URL) -> String {
+        var lines: [String] = []
+        lines.append("# Review: \(job.dataset)")
+        lines.append("")
+        lines.append("Job `\(job.id)`. Retag the `.txt` captions here, then either touch `\(resumeMarkerName)` in this folder")
+        lines.append("or move this folder to `reviewed/`. Sluice then cleans the captions and writes the final zip into `final/`.")
+        lines.append("This file, `\(resumeMarkerName)` and `\(jobTagFileName)` never enter the final zip.")
+        lines.append("")
+
+        let counts = tagCounts(in: captions, images: index?.images.map(\.path) ?? [])
+        lines.append("## Tags")
+        lines.append("")
+        lines.append("\(counts.captions) captions, \(counts.empty) empty, \(counts.missing) images without a caption, \(counts.frequency.count) distinct tags.")
+        lines.append("")
+        let top = counts.frequency.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(40)
+        if !top.isEmpty {
+            lines.append("| tag | captions |")
+            lines.append("|---|---|")
+            for (tag, count) in top { lines.append("| \(tag) | \(count) |") }
+            lines.append("")
+        }
+
+        if !normalization.isEmpty {
+            lines.append("## What normalization changed")
+            lines.append("")
+            lines.append(normalization.trimmingCharacters(in: .whitespacesAndNewlines))
+            lines.append("")
+        }
+
+        if let index {
+            if !index.unreadable.isEmpty {
+                lines.append("## Unreadable images (left out)")
+                lines.append("")
+                for item in index.unreadable { lines.append("- `\(item.path)`: \(item.reason)") }
+                lines.append("")
+            }
+            if !index.exactDuplicates.isEmpty {
+                lines.append("## Exact duplicates (same bytes)")
+                lines.append("")
+                for group in index.exactDuplicates { lines.append("- " + group.map { "`\($0)`" }.joined(separator: " = ")) }
+                lines.append("")
+            }
+            if !index.nearDuplicates.isEmpty {
+                lines.append("## Near duplicates (perceptual hash distance)")
+                lines.append("")
+                for pair in index.nearDuplicates { lines.append("- `\(pair.first)` ~ `\(pair.second)` (\(pair.distance))") }
+                lines.append("")
+            }
+        }
+        let unmatched = job.artifacts.extras["unmatched_result_files"] ?? ""
+        if !unmatched.isEmpty {
+            lines.append("## Auto-tagger files that matched no original (not used)")
+            lines.append("")
+            for name in unmatched.split(separator: "\n") { lines.append("- `\(name)`") }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct TagCounts {
+        var captions = 0
+        var empty = 0
+        var missing = 0
+        var frequency: [String: Int] = [:]
+    }
+
+    static func tagCounts(in folder: URL, images: [String]) -> TagCounts {
+        var counts = TagCounts()
+        for image in images {
+            let file = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image))
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+                counts.missing += 1
+                continue
+            }
+            counts.captions += 1
+            let tags = Set(text.split(whereSeparator: { $0 == "," || $0 == "\n" })
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0 != "#optional" })
+            if tags.isEmpty { counts.empty += 1 }
+            for tag in tags { counts.frequency[tag, default: 0] += 1 }
+        }
+        return counts
+    }
+}

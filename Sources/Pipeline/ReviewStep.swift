@@ -1,0 +1,94 @@
+import Foundation
+import Jobs
+import SystemIO
+
+/// G: puts the normalized dataset in review/<dataset>/ and waits for RESUME or a move to reviewed/.
+struct ReviewStep: PipelineStep {
+    func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: context.reviewedCopy.path) { return .success }
+
+        if job.artifacts.extras[Self.approvedKey] == "yes" || context.config.pipeline.autoApproveReview {
+            return try takeBack(&job, context)
+        }
+        if manager.fileExists(atPath: context.normalized.path) {
+            let name = job.artifacts.reviewFolder ?? freeReviewName(for: job.dataset, in: context.layout.review)
+            job.artifacts.reviewFolder = name
+            let target = context.layout.review.appendingPathComponent(name, isDirectory: true)
+            try writeTag(job.id, into: context.normalized)
+            try writeReviewFile(job, context, into: context.normalized, folderName: name)
+            try FolderTransfer.move(context.normalized, to: target)
+            job.record(.info, "waiting in review/\(name)/ for retagging", at: context.now())
+        }
+        guard let name = job.artifacts.reviewFolder else {
+            return .fail("the normalized dataset for \(job.dataset) is missing from \(context.normalized.path)")
+        }
+        return .wait("retag review/\(name)/, then touch review/\(name)/\(resumeMarkerName) or move the folder to reviewed/")
+    }
+
+    static let approvedKey = "review_approved"
+
+    /// Takes the reviewed dataset back from review/ or reviewed/ into the job's folder and reports the user's edits.
+    private func takeBack(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
+        let manager = FileManager.default
+        let candidates = [
+            ReviewLocator.folderTagged(job.id, in: context.layout.reviewed),
+            job.artifacts.reviewFolder.map { context.layout.review.appendingPathComponent($0, isDirectory: true) },
+            manager.fileExists(atPath: context.normalized.path) ? context.normalized : nil,
+        ].compactMap { $0 }.filter { manager.fileExists(atPath: $0.path) }
+        guard let folder = candidates.first else {
+            return .fail("the review folder of \(job.id) is gone from review/ and reviewed/; restore it, then `sluice retry \(job.id)`")
+        }
+        try? manager.removeItem(at: folder.appendingPathComponent(resumeMarkerName))
+        try FolderTransfer.move(folder, to: context.reviewedCopy)
+        let fingerprints = context.jobFolder.appendingPathComponent("normalized-captions.json")
+        if let changed = CaptionFingerprints.changes(folder: context.reviewedCopy, since: fingerprints) {
+            if changed == 0 && !context.config.pipeline.autoApproveReview {
+                job.record(.warning, "review approved with no caption changed", at: context.now())
+            } else {
+                job.record(.info, "review approved: \(changed) captions changed", at: context.now())
+            }
+        }
+        return .success
+    }
+
+    private func writeTag(_ id: String, into folder: URL) throws {
+        try FileOperations.writeAtomically(Data((id + "\n").utf8), to: folder.appendingPathComponent(jobTagFileName))
+    }
+
+    private func freeReviewName(for dataset: String, in review: URL) -> String {
+        var name = dataset
+        var counter = 2
+        while FileManager.default.fileExists(atPath: review.appendingPathComponent(name).path) {
+            name = "\(dataset)-\(counter)"
+            counter += 1
+        }
+        return name
+    }
+
+    private func writeReviewFile(_ job: Job, _ context: StepContext, into folder: URL, folderName: String) throws {
+        let index = try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile))
+        let summary = (try? String(contentsOf: context.jobFolder.appendingPathComponent("normalize-summary.md"), encoding: .utf8)) ?? ""
+        let text = ReviewReport.render(job: job, folderName: folderName, index: index, normalization: summary, captions: folder)
+        try FileOperations.writeAtomically(Data(text.utf8), to: folder.appendingPathComponent(reviewFileName))
+    }
+}
+
+/// Finds a review folder by the job tag Sluice left inside it, wherever the user moved it.
+enum ReviewLocator {
+    static func folderTagged(_ jobID: String, in parent: URL) -> URL? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return nil }
+        for name in names.sorted() {
+            let tag = parent.appendingPathComponent(name).appendingPathComponent(jobTagFileName)
+            if let text = try? String(contentsOf: tag, encoding: .utf8), text.trimmingCharacters(in: .whitespacesAndNewlines) == jobID {
+                return parent.appendingPathComponent(name, isDirectory: true)
+            }
+        }
+        return nil
+    }
+
+    static func jobID(taggedIn folder: URL) -> String? {
+        (try? String(contentsOf: folder.appendingPathComponent(jobTagFileName), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Jobs
+import SystemIO
+
+/// `sluice status`: every job of each root, read from the job files, so it works while the daemon is down.
+public struct StatusReport: Codable, Sendable {
+    public struct RootStatus: Codable, Sendable {
+        public let root: String
+        /// The pid holding the root's lock, when a daemon (or `sluice run`) is working on it.
+        public let daemonPID: Int32?
+        public let paused: Bool
+        public let jobs: [JobStatusLine]
+        public let problems: [String]
+    }
+
+    public struct JobStatusLine: Codable, Sendable {
+        public let id: String
+        public let dataset: String
+        public let status: String
+        public let step: String
+        public let stepKind: String
+        public let waitingFor: String?
+        public let progressDone: Int
+        public let progressTotal: Int
+        public let finalZip: String?
+        public let updatedAt: Date
+        public let lastMessage: String?
+    }
+
+    public let roots: [RootStatus]
+
+    public static func make(roots: [RootLayout]) throws -> StatusReport {
+        StatusReport(roots: try roots.map { layout in
+            let store = JobStore(stateDirectory: layout.state)
+            let (jobs, problems) = try store.all()
+            return RootStatus(
+                root: layout.root.path, daemonPID: FileLock.holder(of: layout.lockFile.path),
+                paused: FileManager.default.fileExists(atPath: layout.pauseMarker.path),
+                jobs: jobs.map { job in
+                    JobStatusLine(
+                        id: job.id, dataset: job.dataset, status: job.status.rawValue, step: job.step.label,
+                        stepKind: job.step.kind.rawValue, waitingFor: job.waitingFor, progressDone: job.progress.done,
+                        progressTotal: job.progress.total, finalZip: job.artifacts.finalZip, updatedAt: job.updatedAt,
+                        lastMessage: job.log.last?.message)
+                },
+                problems: problems.map(\.description))
+        })
+    }
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    public func text() -> String {
+        var out = ""
+        for root in roots {
+            let daemon = root.daemonPID.map { "daemon pid \($0)" } ?? "no daemon running"
+            out += "\(root.root)  (\(daemon)\(root.paused ? ", PAUSED by \(root.root)/PAUSE" : ""))\n"
+            if root.jobs.isEmpty { out += "  no jobs: drop a dataset folder into inbox/\n" }
+            for job in root.jobs {
+                var line = "  \(job.id)  \(job.status)  \(job.step)"
+                if job.progressTotal > 0 { line += "  \(job.progressDone)/\(job.progressTotal)" }
+                out += line + "\n"
+                if let waiting = job.waitingFor { out += "      \(job.status == "FAILED" ? "error" : "waits for"): \(waiting)\n" }
+                if let zip = job.finalZip { out += "      final zip: \(zip)\n" }
+            }
+            for problem in root.problems { out += "  ! \(problem)\n" }
+        }
+        return out
+    }
+}

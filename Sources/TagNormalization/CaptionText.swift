@@ -1,0 +1,90 @@
+import Foundation
+
+/// Reading caption text that survives real files: BOM, CRLF, several lines, NBSP, empty tags, non-UTF-8 bytes.
+public enum CaptionText {
+    /// Reads and parses one caption file.
+    /// - Throws: `CaptionReadError` naming the file when it cannot be read or is not UTF-8.
+    public static func read(from url: URL) throws -> ParsedCaption {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw CaptionReadError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return parse(try decode(data, path: url.path))
+    }
+
+    /// Decodes caption bytes as UTF-8 (a BOM stays in the text; `parse` drops it, and a file that had one
+    /// then counts as changed).
+    /// - Throws: `CaptionReadError.notUTF8` naming the file and the offset of the first bad byte.
+    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes, path: String) throws(CaptionReadError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CaptionReadError.notUTF8(path: path, byteOffset: firstInvalidOffset(Array(bytes)))
+        }
+        return text
+    }
+
+    /// Splits caption text into tags: lines joined (with a warning), empty tags and runs of spaces dropped,
+    /// and the tags after the first `#optional` token put in the optional section.
+    public static func parse(_ text: String) -> ParsedCaption {
+        var caption = ParsedCaption()
+        var isOptional = false
+        for raw in rawTokens(of: text, warnings: &caption.warnings) {
+            guard let tag = CaptionTag.parse(raw) else { continue }
+            if isMarker(tag) {
+                if isOptional { caption.warnings.append("a second \(ParsedCaption.optionalMarker) marker was dropped") }
+                isOptional = true
+            } else if isOptional {
+                caption.optional.append(tag)
+            } else {
+                caption.main.append(tag)
+            }
+        }
+        return caption
+    }
+
+    /// Whether a parsed token is the `#optional` marker rather than a tag.
+    static func isMarker(_ tag: CaptionTag) -> Bool {
+        tag.weight == nil && tag.key == ParsedCaption.optionalMarker
+    }
+
+    /// The comma-separated tokens of a caption after joining its lines; empty tokens included.
+    static func rawTokens(of text: String, warnings: inout [String]) -> [Substring] {
+        oneLine(text, warnings: &warnings).split(separator: ",", omittingEmptySubsequences: true)
+    }
+
+    /// The caption as one line: BOM dropped, NBSP read as a space, and lines joined by commas, with a warning
+    /// when more than one line holds text (trainers read only the first line).
+    static func oneLine(_ text: String, warnings: inout [String]) -> String {
+        let needsRepair = text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0xC2 || $0 == 0xEF }
+        guard needsRepair else { return text }
+        var text = text
+        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
+        text = text.replacingOccurrences(of: "\u{00A0}", with: " ")
+        let lines = text.split(whereSeparator: \.isNewline).filter {
+            !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "," }
+        }
+        if lines.count > 1 { warnings.append("\(lines.count) lines joined into one") }
+        return lines.joined(separator: ",")
+    }
+
+    /// The offset of the first byte that breaks UTF-8, for an error message the user can act on.
+    static func firstInvalidOffset(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let lead = bytes[offset]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return offset
+            }
+            if offset + length > bytes.count { return offset }
+            if String(validating: bytes[offset..<(offset + length)], as: UTF8.self) == nil { return offset }
+            offset += length
+        }
+        return offset
+    }
+}

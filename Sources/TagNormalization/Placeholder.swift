@@ -1,1 +1,0 @@
-// TagNormalization: placeholder until its first real file lands; delete me then.

@@ -1,1 +1,0 @@
-// ZipArchive: placeholder until its first real file lands; delete me then.

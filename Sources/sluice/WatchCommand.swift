@@ -1,0 +1,52 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Pipeline
+import SystemIO
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Run the daemon: watch each root's folders and move jobs along (SIGTERM stops, SIGHUP reloads).")
+
+    @Argument(help: "One or more Sluice roots.") var roots: [String]
+
+    func run() async throws {
+        let urls = roots.map { URL(fileURLWithPath: $0) }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(roots: urls, output: EngineWiring.log) { layout, config, isCancelled in
+                EngineWiring.engine(layout: layout, config: config, isCancelled: isCancelled)
+            }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        try await daemon.run()
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Process everything that can progress without watching, then exit (for cron and scripts).")
+
+    @Argument(help: "The Sluice root.") var root: String
+    @Flag(help: "Exit when every job waits or is done (the only mode for now; kept for clarity in scripts).")
+    var once = false
+
+    func run() throws {
+        let layout = RootLayout(root: URL(fileURLWithPath: root))
+        let config = try EngineWiring.loadConfig(layout)
+        try runHoldingLock(layout, config)
+        let report = try StatusReport.make(roots: [layout])
+        print(report.text(), terminator: "")
+    }
+
+    private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) throws {
+        let lock: FileLock
+        do { lock = try FileLock(path: layout.lockFile.path) } catch { throw CLIError("\(error)") }
+        try withExtendedLifetime(lock) {
+            try OnceRunner.run(EngineWiring.engine(layout: layout, config: config), output: EngineWiring.log)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import ZipArchive
+
+@Suite("ZipWriter")
+struct ZipWriterTests {
+    let timestamp = DOSTimestamp(year: 2024, month: 5, day: 17, hour: 13, minute: 45, second: 30)
+
+    /// Writes media stored and captions deflated, the way a final dataset zip is made.
+    private func writeSample(in folder: borrowing TemporaryFolder, to zipName: String) throws -> [String: [UInt8]] {
+        let files: [String: [UInt8]] = [
+            "001.png": noise(count: 300_000, seed: 1),
+            "sub/002.jpg": noise(count: 70_000, seed: 2),
+            "001.txt": Array("1girl, solo, long hair, looking at viewer, smile, 1girl, solo".utf8),
+            "日本語/画像 ü.webp": noise(count: 5_000, seed: 3),
+            "empty.txt": [],
+        ]
+        var entries: [ZipWriter.Entry] = []
+        for name in files.keys.sorted() {
+            let source = try folder.write("src/" + name, files[name]!)
+            entries.append(.init(sourcePath: source, name: name, compression: name.hasSuffix(".txt") ? .deflated : .stored))
+        }
+        let writer = try ZipWriter(path: folder.file(zipName), timestamp: timestamp)
+        try writer.addFiles(entries)
+        try writer.finish()
+        return files
+    }
+
+    @Test func storedAndDeflatedEntriesPassUnzipTest() throws {
+        let folder = try TemporaryFolder()
+        let files = try writeSample(in: folder, to: "out.zip")
+        let check = try runTool("unzip", ["-t", folder.file("out.zip")])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("No errors detected"))
+
+        let reader = try ZipReader(path: folder.file("out.zip"))
+        #expect(Set(reader.entries.map(\.name)) == Set(files.keys))
+        for entry in reader.entries {
+            #expect(try reader.contents(of: entry) == files[entry.name])
+            #expect(entry.method == (entry.name.hasSuffix(".txt") ? 8 : 0))
+        }
+    }
+
+    @Test func unicodeNamesSurviveInfoZipExtraction() throws {
+        let folder = try TemporaryFolder()
+        _ = try writeSample(in: folder, to: "out.zip")
+        let run = try runTool("unzip", ["-q", folder.file("out.zip"), "-d", folder.file("unzipped")])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try folder.contents(of: "unzipped/日本語/画像 ü.webp") == noise(count: 5_000, seed: 3))
+    }
+
+    @Test func sameInputsGiveByteIdenticalArchives() throws {
+        let folder = try TemporaryFolder()
+        _ = try writeSample(in: folder, to: "first.zip")
+        let source = folder.file("src")
+        try FileManager.default.moveItem(atPath: source, toPath: folder.file("old-src"))
+        _ = try writeSample(in: folder, to: "second.zip")
+        #expect(try folder.contents(of: "first.zip") == folder.contents(of: "second.zip"))
+    }
+
+    @Test func singleFileAdditionsMatchBatchAdditions() throws {
+        let folder = try TemporaryFolder()
+        let image = try folder.write("a.png", noise(count: 100_000, seed: 9))
+        let caption = try folder.write("a.txt", Array("tag one, tag two".utf8))
+        let one = try ZipWriter(path: folder.file("one.zip"), timestamp: timestamp)
+        try one.addFile(at: image, as: "a.png", compression: .stored)
+        try one.addFile(at: caption, as: "a.txt", compression: .deflated)
+        try one.finish()
+        let batch = try ZipWriter(path: folder.file("batch.zip"), timestamp: timestamp)
+        try batch.addFiles([
+            .init(sourcePath: image, name: "a.png", compression: .stored),
+            .init(sourcePath: caption, name: "a.txt", compression: .deflated),
+        ])
+        try batch.finish()
+        #expect(try folder.contents(of: "one.zip") == folder.contents(of: "batch.zip"))
+    }
+
+    @Test func moreThan65535EntriesUseZip64AndPassUnzipTest() throws {
+        let folder = try TemporaryFolder()
+        let writer = try ZipWriter(path: folder.file("many.zip"), timestamp: timestamp)
+        let count = 65_600
+        for index in 0..<count {
+            try writer.addData(index % 1000 == 0 ? [UInt8(index % 251)] : [], as: "f\(index)", compression: .stored)
+        }
+        try writer.finish()
+        let check = try runTool("unzip", ["-tq", folder.file("many.zip")])
+        #expect(check.status == 0, "\(check.output.suffix(500))")
+        let reader = try ZipReader(path: folder.file("many.zip"))
+        #expect(reader.entries.count == count)
+        #expect(reader.entries.last?.name == "f\(count - 1)")
+    }
+
+    @Test func largeFilesAreStreamedWithPatchedHeaders() throws {
+        let folder = try TemporaryFolder()
+        let big = noise(count: 3_000_001, seed: 5)
+        let source = try folder.write("big.bin", big)
+        let text = try folder.write("big.txt", Array(repeating: Array("long hair, ".utf8), count: 300_000).flatMap { $0 })
+        let writer = try ZipWriter(path: folder.file("big.zip"), timestamp: timestamp)
+        writer.wholeFileLimit = 1 << 20
+        try writer.addFiles([
+            .init(sourcePath: source, name: "big.bin", compression: .stored),
+            .init(sourcePath: text, name: "big.txt", compression: .deflated),
+        ])
+        try writer.finish()
+        let check = try runTool("unzip", ["-tq", folder.file("big.zip")])
+        #expect(check.status == 0, "\(check.output)")
+        let reader = try ZipReader(path: folder.file("big.zip"))
+        #expect(try reader.contents(of: reader.entries[0]) == big)
+    }
+
+    @Test(arguments: ["", "/abs.png", "../up.png", "a/../b.png", "a//b.png", "a\\b.png", "./a.png"])
+    func writerRefusesUnsafeNames(_ name: String) throws {
+        let folder = try TemporaryFolder()
+        let writer = try ZipWriter(path: folder.file("x.zip"))
+        #expect(throws: ZipError.invalidName(file: folder.file("x.zip"), name: name)) {
+            try writer.addData([1], as: name, compression: .stored)
+        }
+    }
+
+    @Test func duplicateNamesAreRefused() throws {
+        let folder = try TemporaryFolder()
+        let writer = try ZipWriter(path: folder.file("x.zip"))
+        try writer.addData([1], as: "a.png", compression: .stored)
+        #expect(throws: ZipError.self) { try writer.addData([2], as: "a.png", compression: .stored) }
+    }
+
+    @Test func missingSourceFileErrorNamesIt() throws {
+        let folder = try TemporaryFolder()
+        let writer = try ZipWriter(path: folder.file("x.zip"))
+        let missing = folder.file("nope.png")
+        do {
+            try writer.addFiles([.init(sourcePath: missing, name: "nope.png", compression: .stored)])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains(missing))
+        }
+    }
+
+    @Test func centralRecordRoundTripsZip64Fields() throws {
+        let record = ZipCentralRecord(
+            nameBytes: Array("huge.bin".utf8), method: 0, timestamp: timestamp, crc32: 0xDEAD_BEEF,
+            compressedSize: 5 << 30, uncompressedSize: 5 << 30, localHeaderOffset: 9 << 30)
+        var reader = ByteReader(record.encoded())
+        #expect(ZipCentralRecord.decode(from: &reader) == record)
+    }
+}
