@@ -59,8 +59,6 @@ func danbooruPost(id: Int) -> String {
     """
 }
 
-// Progress lines appear as they happen even when output goes to a file.
-setvbuf(stdout, nil, _IOLBF, 0)
 
 let ledger = FakeLedger()
 let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), logger: .disabled)
