@@ -25,7 +25,7 @@ public final class Engine: @unchecked Sendable {
         layout: RootLayout, config: SluiceConfig,
         captionRules: @escaping @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules,
         inspectImage: @escaping @Sendable (String) throws -> ImageFacts,
-        stripMetadata: @escaping @Sendable (String, URL) throws -> String? = { _, _ in nil },
+        stripMetadata: @escaping @Sendable (String, URL) throws -> String? = MetadataStripping.strippedCopy(of:in:),
         now: @escaping @Sendable () -> Date = { Date() },
         output: @escaping @Sendable (String) -> Void = { _ in },
         isCancelled: @escaping @Sendable () -> Bool = { false }
