@@ -2,9 +2,9 @@ import ExifMetadata
 import Foundation
 
 /// `autotag.strip_metadata`: an upload copy of an image without GPS and camera EXIF; the original is never touched.
-enum MetadataStripping {
+public enum MetadataStripping {
     /// Writes the stripped copy into `scratch` and returns its path, or nil when the original has nothing to strip.
-    @Sendable static func strippedCopy(of original: String, in scratch: URL) throws -> String? {
+    @Sendable public static func strippedCopy(of original: String, in scratch: URL) throws -> String? {
         let data = try Data(contentsOf: URL(fileURLWithPath: original))
         guard let stripped = try ExifStripper.stripped(data, path: original) else { return nil }
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
