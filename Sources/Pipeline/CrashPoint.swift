@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 
 /// Fault injection for the kill -9 tests: `SLUICE_CRASH_AT=before:<step>`, `after:<step>` or `final_zip:mid` makes
 /// the process SIGKILL itself at that point, exactly as `kill -9` from outside would, but at a known moment.

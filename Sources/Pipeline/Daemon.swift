@@ -1,7 +1,6 @@
 import Configuration
 import Dispatch
 import Foundation
-import Glibc
 import SystemIO
 
 /// `sluice watch ROOT…`: one engine per root, woken by the file system; SIGTERM stops cleanly, SIGHUP reloads.

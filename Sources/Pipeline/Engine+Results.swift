@@ -25,7 +25,12 @@ extension Engine {
         }
         let since = waiting.map(\.createdAt).min() ?? now()
         let intake = ResultIntake(layout: layout, config: config, inspectImage: inspectImage)
-        for zip in intake.candidates(since: since, isSettled: isSettled) {
+        let candidates = intake.candidates(since: since, isSettled: isSettled) { zip in
+            if examinedCandidates.insert(Self.candidateKey(zip)).inserted {
+                output("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
+            }
+        }
+        for zip in candidates {
             let key = Self.candidateKey(zip)
             guard !examinedCandidates.contains(key) else { continue }
             let scratch = layout.state.appendingPathComponent("intake", isDirectory: true).appendingPathComponent(String(key.hashValue.magnitude))

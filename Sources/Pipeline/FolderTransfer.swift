@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import SystemIO
 
 /// Moves a user's folder or file into Sluice's state (or back out) without losing anything.

@@ -1,6 +1,5 @@
 import Configuration
 import Foundation
-import Glibc
 import Hashing
 import Jobs
 import SystemIO
@@ -22,7 +21,7 @@ struct ResultIntake {
     }
 
     /// Zips that may be results: matching the pattern, not temporary, modified after `since`, settled and complete.
-    func candidates(since: Date, isSettled: (URL) -> Bool) -> [URL] {
+    func candidates(since: Date, isSettled: (URL) -> Bool, incomplete: (URL) -> Void = { _ in }) -> [URL] {
         var folders = [layout.downloads]
         folders += config.downloads.extraDirectories.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         var found: [URL] = []
@@ -32,7 +31,11 @@ struct ResultIntake {
                 guard ResultIntake.matches(name, pattern: config.downloads.pattern) else { continue }
                 let url = folder.appendingPathComponent(name)
                 guard let modified = modificationDate(url), modified >= since.addingTimeInterval(-5) else { continue }
-                guard isSettled(url), ZipReader.isComplete(url.path) else { continue }
+                guard isSettled(url) else { continue }
+                guard ZipReader.isComplete(url.path) else {
+                    incomplete(url)
+                    continue
+                }
                 found.append(url)
             }
         }

@@ -19,6 +19,22 @@ enum TestDatasets {
         return folder
     }
 
+    /// Images for the auto-tagger round trip: three ordinary ones (PNG, JPEG, WebP) and two over 2048 px, which
+    /// CivitAI re-encodes. No captions: the auto-tagger writes them.
+    static func forAutotag(named name: String, in parent: URL, tag: String) throws -> URL {
+        let folder = parent.appendingPathComponent("\(name)-src-\(UUID().uuidString.prefix(6))").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let plan: [(String, Int, Int, ImageFormat)] = [
+            ("\(tag)_a.png", 320, 400, .png), ("\(tag)_b.jpeg", 400, 300, .jpeg), ("\(tag)_c.webp", 300, 300, .webp),
+            ("\(tag)_big1.jpg", 2400, 1600, .jpeg), ("\(tag)_big2.png", 1400, 2300, .png),
+        ]
+        for (index, (file, width, height, format)) in plan.enumerated() {
+            let image = PixelImage.pattern(width: width, height: height, seed: UInt64(index * 7919 + tag.count * 31 + Int(tag.unicodeScalars.first!.value)))
+            try Data(try ImageEncoder.encode(image, as: format, quality: 92)).write(to: folder.appendingPathComponent(file))
+        }
+        return folder
+    }
+
     /// Many tiny distinct images with short captions.
     static func many(named name: String, images: Int, in parent: URL) throws -> URL {
         let folder = parent.appendingPathComponent("\(name)-src-\(UUID().uuidString.prefix(6))").appendingPathComponent(name)
