@@ -57,10 +57,11 @@ where Instant.Duration == Duration {
     /// - Parameters:
     ///   - settlePeriod: how long an entry must be quiet and unchanged.
     ///   - firstLookDelay: how long after the last activity to take the first look; defaults to
-    ///     an eighth of the settle period, at most 250 ms.
+    ///     an eighth of the settle period, at most 100 ms (each look
+    ///     rescans the entry, so looking at every pause of a slow copy would cost more than it saves).
     public init(settlePeriod: Duration, firstLookDelay: Duration? = nil) {
         self.settlePeriod = settlePeriod
-        self.firstLookDelay = firstLookDelay ?? min(settlePeriod / 8, .milliseconds(250))
+        self.firstLookDelay = firstLookDelay ?? min(settlePeriod / 8, .milliseconds(100))
     }
 
     /// The entries being tracked (settled or not).

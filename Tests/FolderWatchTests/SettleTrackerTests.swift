@@ -89,8 +89,8 @@ import Testing
         #expect(tracker.event(.forget("early"), at: at(250)).wakeAt == at(1000))
     }
 
-    @Test func defaultFirstLookIsAnEighthOfTheSettlePeriodAtMostAQuarterSecond() {
-        #expect(Tracker(settlePeriod: .milliseconds(800)).firstLookDelay == .milliseconds(100))
-        #expect(Tracker(settlePeriod: .seconds(10)).firstLookDelay == .milliseconds(250))
+    @Test func defaultFirstLookIsAnEighthOfTheSettlePeriodAtMostATenthOfASecond() {
+        #expect(Tracker(settlePeriod: .milliseconds(400)).firstLookDelay == .milliseconds(50))
+        #expect(Tracker(settlePeriod: .seconds(10)).firstLookDelay == .milliseconds(100))
     }
 }
