@@ -6,8 +6,9 @@
 // (1) Latency: each drop is a folder written in a few pieces; the figure is the time from the drop settling
 //     (its last write + the settle period) to DropDetector yielding it.
 // (2) Idle CPU: user+system CPU time of this process while its DropDetector watches a local tree for the idle
-//     period, beside `inotifywait -m -r` (inotify-tools) and a naive loop that re-lists the tree every second,
-//     all three watching the same tree over the same wall-clock window.
+//     period, beside `inotifywait -m -r` (inotify-tools, asked for the same events as Sluice, so the poller's
+//     directory reads do not wake it) and a naive loop that re-lists the tree every second, all three watching
+//     the same tree over the same wall-clock window.
 import Foundation
 import FolderWatch
 import Glibc
@@ -160,23 +161,28 @@ func measureIdleCPU(options: Options) async throws {
     let consumer = Task { while await events.next() != nil {} }
 
     let inotifywait = try startPeer(
-        "/usr/bin/inotifywait", ["-m", "-r", tree.path], readyLine: "Watches established")
+        "/usr/bin/inotifywait",
+        ["-m", "-r", "-e", "create,close_write,moved_to,moved_from,delete,modify,attrib,delete_self,move_self", tree.path],
+        readyLine: "Watches established")
     let naive = try startPeer(CommandLine.arguments[0], ["--naive-poll", tree.path], readyLine: nil)
     let start = (ours: ownCPUSeconds(), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
         naive: cpuSeconds(of: naive.processIdentifier))
     try await Task.sleep(for: .seconds(options.idleSeconds))
     let end = (ours: ownCPUSeconds(), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
         naive: cpuSeconds(of: naive.processIdentifier))
-    inotifywait.terminate()
-    naive.terminate()
+    // Foundation starts children with SIGTERM blocked, so terminate() would leave them running.
+    for peer in [inotifywait, naive] {
+        kill(peer.processIdentifier, SIGKILL)
+        peer.waitUntilExit()
+    }
     detector.stop()
     consumer.cancel()
 
     print(
         "(2) idle CPU over \(options.idleSeconds) s watching \(watchedDirectories) directories "
             + "(\(options.directories * 5) files) on a local file system, same window for all three:")
-    print(String(format: "    sluice DropDetector (this process): %.3f s CPU", end.ours - start.ours))
-    print(String(format: "    inotifywait -m -r (inotify-tools):  %.3f s CPU", end.inotifywait - start.inotifywait))
+    print(String(format: "    sluice DropDetector (this process):  %.3f s CPU", end.ours - start.ours))
+    print(String(format: "    inotifywait -m -r -e <same events>:  %.3f s CPU", end.inotifywait - start.inotifywait))
     print(String(format: "    naive 1 s polling loop (lstat tree): %.3f s CPU", end.naive - start.naive))
 }
 

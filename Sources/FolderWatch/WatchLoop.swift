@@ -80,6 +80,8 @@ final class WatchLoop: @unchecked Sendable {
                 if result == .readable { handle(try inotify.readEvents()) }
             } catch {
                 fallBackToPollingEverywhere(reason: error.description)
+                // Should the failure persist, this keeps the loop from spinning while polling still works.
+                usleep(100_000)
             }
             performDueWork()
         }

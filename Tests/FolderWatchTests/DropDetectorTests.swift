@@ -48,7 +48,7 @@ extension InotifyIntegration {
             let chunk = Data(repeating: 0x42, count: 4096)
             var lastWrite = ContinuousClock.now
             for index in 0..<6 {
-                FileManager.default.createFile(atPath: dataset.appendingPathComponent("\(index).png").path, contents: nil)
+                _ = FileManager.default.createFile(atPath: dataset.appendingPathComponent("\(index).png").path, contents: nil)
                 let handle = try FileHandle(forWritingTo: dataset.appendingPathComponent("\(index).png"))
                 for _ in 0..<5 {
                     try handle.write(contentsOf: chunk)

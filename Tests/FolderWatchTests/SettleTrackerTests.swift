@@ -81,6 +81,18 @@ import Testing
         #expect(tracker.event(.looked("a", snapshot(1, 1)), at: at(4100)).settled == [.init(key: "a", snapshot: snapshot(1, 1))])
     }
 
+    @Test func lateEventThatChangedNothingDoesNotReportTheEntryAgain() {
+        var tracker = makeTracker()
+        _ = tracker.event(.looked("a", snapshot(1)), at: at(0))
+        #expect(tracker.event(.looked("a", snapshot(1)), at: at(1000)).settled.count == 1)
+        _ = tracker.event(.activity("a"), at: at(1200))
+        #expect(!tracker.isSettled("a"))
+        _ = tracker.event(.looked("a", snapshot(1)), at: at(1300))
+        #expect(tracker.event(.looked("a", snapshot(1)), at: at(2300)).settled == [])
+        #expect(tracker.isSettled("a"))
+        #expect(tracker.event(.tick, at: at(9000)).wakeAt == nil)
+    }
+
     @Test func deadlineIsTheEarliestAcrossEntries() {
         var tracker = makeTracker()
         _ = tracker.event(.looked("late", snapshot(1)), at: at(0))
