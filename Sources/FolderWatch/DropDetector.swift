@@ -132,8 +132,15 @@ private struct DetectorCore {
     private mutating func handle(_ hint: FolderWatcher.Hint) async {
         switch hint {
         case .changed(let directory, let entry):
-            guard let index = directoryIndex[directory], !configuration.filter.isIgnored(name: entry) else { return }
-            _ = tracker.event(.activity(Key(directory: index, entry: entry)), at: .now)
+            guard let index = directoryIndex[directory] else { return }
+            if !configuration.filter.isIgnored(name: entry) {
+                _ = tracker.event(.activity(Key(directory: index, entry: entry)), at: .now)
+            } else if let twin = configuration.filter.nameWithoutTemporarySuffix(entry),
+                tracker.isTracked(Key(directory: index, entry: twin))
+            {
+                // A `.part` twin renamed or deleted may be what its held, empty twin was waiting for.
+                _ = tracker.event(.activity(Key(directory: index, entry: twin)), at: .now)
+            }
         case .rescan(let directory), .poll(let directory):
             guard let index = directoryIndex[directory] else { return }
             await reconcile(index)
@@ -174,8 +181,9 @@ private struct DetectorCore {
         let reasons = await offload {
             candidates.map { filter.blockingReason(directory: $0.directory, name: $0.entry, snapshot: $0.snapshot) }
         }
-        for (candidate, reason) in zip(candidates, reasons) {
+        for (key, (candidate, reason)) in zip(settled.map(\.0), zip(candidates, reasons)) {
             if let reason {
+                _ = tracker.event(.held(key), at: .now)
                 output.yield(.held(directory: candidate.directory, entry: candidate.entry, reason: reason))
             } else {
                 output.yield(

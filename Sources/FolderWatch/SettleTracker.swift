@@ -17,6 +17,8 @@ where Instant.Duration == Duration {
         case tick
         /// Stop tracking the entry (the caller took it over or it went away).
         case forget(Key)
+        /// The caller did not act on the entry that just settled (it is not complete yet): report it when it next settles.
+        case held(Key)
     }
 
     /// An entry that settled, with the snapshot it settled at.
@@ -69,6 +71,9 @@ where Instant.Duration == Duration {
     /// The entries being tracked (settled or not).
     public var trackedKeys: Set<Key> { Set(entries.keys) }
 
+    /// Whether `key` is being tracked (settled or not).
+    public func isTracked(_ key: Key) -> Bool { entries[key] != nil }
+
     /// Whether `key` settled and has not seen activity or changed since.
     public func isSettled(_ key: Key) -> Bool { entries[key]?.isSettled == true }
 
@@ -100,6 +105,8 @@ where Instant.Duration == Duration {
             action.look = due
         case .forget(let key):
             entries[key] = nil
+        case .held(let key):
+            entries[key]?.reported = nil
         }
         action.wakeAt = nextDeadline
         return action

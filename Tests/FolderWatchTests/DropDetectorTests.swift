@@ -107,6 +107,18 @@ extension InotifyIntegration {
             detector.stop()
         }
 
+        @Test func emptyFileIsReleasedWhenItsPartTwinIsDeleted() async throws {
+            let folder = try TemporaryFolder()
+            let downloads = try folder.folder("downloads")
+            try folder.file("downloads/cancelled.zip", bytes: 0)
+            try folder.file("downloads/cancelled.zip.part", bytes: 10)
+            let (detector, events) = try start([WatchedDirectory(downloads)])
+            #expect(await events.wait(timeout: .seconds(5)) { $0.contains { if case .held = $0 { true } else { false } } })
+            try FileManager.default.removeItem(at: downloads.appendingPathComponent("cancelled.zip.part"))
+            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["cancelled.zip"] })
+            detector.stop()
+        }
+
         @Test func fiveThousandLooseFilesDroppedAtOnceAreAllSeen() async throws {
             let folder = try TemporaryFolder()
             let inbox = try folder.folder("inbox")

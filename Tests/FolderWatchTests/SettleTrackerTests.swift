@@ -93,6 +93,17 @@ import Testing
         #expect(tracker.event(.tick, at: at(9000)).wakeAt == nil)
     }
 
+    @Test func heldEntryIsReportedAgainWhenItNextSettlesUnchanged() {
+        var tracker = makeTracker()
+        _ = tracker.event(.looked("a", snapshot(0)), at: at(0))
+        #expect(tracker.event(.looked("a", snapshot(0)), at: at(1000)).settled.count == 1)
+        _ = tracker.event(.held("a"), at: at(1000))
+        #expect(tracker.isSettled("a"))
+        _ = tracker.event(.activity("a"), at: at(2000))
+        _ = tracker.event(.looked("a", snapshot(0)), at: at(2100))
+        #expect(tracker.event(.looked("a", snapshot(0)), at: at(3100)).settled.count == 1)
+    }
+
     @Test func deadlineIsTheEarliestAcrossEntries() {
         var tracker = makeTracker()
         _ = tracker.event(.looked("late", snapshot(1)), at: at(0))
