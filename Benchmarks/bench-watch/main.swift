@@ -53,15 +53,27 @@ func ownCPUSeconds() -> Double {
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-/// Another process's user+system CPU seconds so far, from /proc/<pid>/stat (fields 14 and 15, in clock ticks).
-func cpuSeconds(of pid: Int32) -> Double {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+/// A process's (or thread's) user+system CPU seconds so far, from its stat file (fields 14 and 15, in clock ticks).
+func cpuSeconds(of pid: Int32) -> Double { cpuSeconds(ofStatFile: "/proc/\(pid)/stat") }
+
+func cpuSeconds(ofStatFile path: String) -> Double {
+    guard let stat = try? String(contentsOfFile: path, encoding: .utf8),
         let afterName = stat.range(of: ") ")
     else { return .nan }
     let fields = stat[afterName.upperBound...].split(separator: " ")
     // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
     let ticks = (Double(fields[11]) ?? .nan) + (Double(fields[12]) ?? .nan)
     return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// The CPU seconds of this process's threads named `name`, from /proc/self/task/*/stat.
+func cpuSecondsOfThreads(named name: String) -> Double {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.reduce(0) { total, tid in
+        let comm = (try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)) ?? ""
+        guard comm.trimmingCharacters(in: .whitespacesAndNewlines) == name else { return total }
+        return total + cpuSeconds(ofStatFile: "/proc/self/task/\(tid)/stat")
+    }
 }
 
 func makeFolder(_ label: String) throws -> URL {
@@ -165,10 +177,10 @@ func measureIdleCPU(options: Options) async throws {
         ["-m", "-r", "-e", "create,close_write,moved_to,moved_from,delete,modify,attrib,delete_self,move_self", tree.path],
         readyLine: "Watches established")
     let naive = try startPeer(CommandLine.arguments[0], ["--naive-poll", tree.path], readyLine: nil)
-    let start = (ours: ownCPUSeconds(), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
+    let start = (ours: ownCPUSeconds(), watchThread: cpuSecondsOfThreads(named: "sluice-watch"), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
         naive: cpuSeconds(of: naive.processIdentifier))
     try await Task.sleep(for: .seconds(options.idleSeconds))
-    let end = (ours: ownCPUSeconds(), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
+    let end = (ours: ownCPUSeconds(), watchThread: cpuSecondsOfThreads(named: "sluice-watch"), inotifywait: cpuSeconds(of: inotifywait.processIdentifier),
         naive: cpuSeconds(of: naive.processIdentifier))
     // Foundation starts children with SIGTERM blocked, so terminate() would leave them running.
     for peer in [inotifywait, naive] {
@@ -182,6 +194,7 @@ func measureIdleCPU(options: Options) async throws {
         "(2) idle CPU over \(options.idleSeconds) s watching \(watchedDirectories) directories "
             + "(\(options.directories * 5) files) on a local file system, same window for all three:")
     print(String(format: "    sluice DropDetector (this process):  %.3f s CPU", end.ours - start.ours))
+    print(String(format: "      of which its inotify thread:       %.3f s CPU", end.watchThread - start.watchThread))
     print(String(format: "    inotifywait -m -r -e <same events>:  %.3f s CPU", end.inotifywait - start.inotifywait))
     print(String(format: "    naive 1 s polling loop (lstat tree): %.3f s CPU", end.naive - start.naive))
 }
