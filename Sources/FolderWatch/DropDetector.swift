@@ -94,6 +94,8 @@ private struct DetectorCore {
     private var tracker: SettleTracker<Key, ContinuousClock.Instant>
     private var timer: Task<Void, Never>?
     private var timerDeadline: ContinuousClock.Instant?
+    /// File system reads happen here, so a slow (network) file system never blocks the cooperative thread pool.
+    private let files = DispatchQueue(label: "sluice.drop-detector.files")
 
     init(configuration: DropDetector.Configuration, output: AsyncStream<DropDetector.Event>.Continuation) {
         self.configuration = configuration
@@ -109,17 +111,17 @@ private struct DetectorCore {
             for await hint in hints { input.yield(.hint(hint)) }
             input.finish()
         }
-        for index in directories.indices { reconcile(index) }
+        for index in directories.indices { await reconcile(index) }
         schedule(tracker.nextDeadline, input: input)
         for await next in inputs {
             switch next {
             case .hint(let hint):
                 output.yield(.hint(hint))
-                handle(hint)
+                await handle(hint)
             case .tick:
                 timerDeadline = nil
                 timer = nil
-                lookAtDueEntries()
+                await look(at: tracker.event(.tick, at: .now).look)
             }
             schedule(tracker.nextDeadline, input: input)
         }
@@ -127,47 +129,72 @@ private struct DetectorCore {
         forwarder.cancel()
     }
 
-    private mutating func handle(_ hint: FolderWatcher.Hint) {
+    private mutating func handle(_ hint: FolderWatcher.Hint) async {
         switch hint {
         case .changed(let directory, let entry):
-            guard let index = directoryIndex[directory], !configuration.filter.isIgnored(name: entry) else { return }
-            _ = tracker.event(.activity(Key(directory: index, entry: entry)), at: .now)
+            guard let index = directoryIndex[directory] else { return }
+            if !configuration.filter.isIgnored(name: entry) {
+                _ = tracker.event(.activity(Key(directory: index, entry: entry)), at: .now)
+            } else if let twin = configuration.filter.nameWithoutTemporarySuffix(entry),
+                tracker.isTracked(Key(directory: index, entry: twin))
+            {
+                // A `.part` twin renamed or deleted may be what its held, empty twin was waiting for.
+                _ = tracker.event(.activity(Key(directory: index, entry: twin)), at: .now)
+            }
         case .rescan(let directory), .poll(let directory):
             guard let index = directoryIndex[directory] else { return }
-            reconcile(index)
+            await reconcile(index)
         case .fellBackToPolling:
             break  // Poll ticks follow.
         }
     }
 
     /// Looks at every entry of `directory`: new ones start settling, changed ones restart, vanished ones are dropped.
-    private mutating func reconcile(_ index: Int) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directories[index].path)) ?? []
+    private mutating func reconcile(_ index: Int) async {
+        let path = directories[index].path
+        let names = await offload { (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] }
         let present = Set(names.filter { !configuration.filter.isIgnored(name: $0) })
         for key in tracker.trackedKeys where key.directory == index && !present.contains(key.entry) {
             _ = tracker.event(.forget(key), at: .now)
         }
-        for name in present.sorted() { look(at: Key(directory: index, entry: name)) }
+        await look(at: present.sorted().map { Key(directory: index, entry: $0) })
     }
 
-    private mutating func lookAtDueEntries() {
-        let action = tracker.event(.tick, at: .now)
-        for key in action.look { look(at: key) }
-    }
-
-    private mutating func look(at key: Key) {
-        let directory = directories[key.directory]
-        let startedAt = ContinuousClock.now
-        let snapshot = EntrySnapshot.take(directory.appendingPathComponent(key.entry))
-        let action = tracker.event(.looked(key, snapshot), at: startedAt)
-        for settled in action.settled {
-            let reason = configuration.filter.blockingReason(
-                directory: directory, name: key.entry, snapshot: settled.snapshot)
-            if let reason {
-                output.yield(.held(directory: directory, entry: key.entry, reason: reason))
-            } else {
-                output.yield(.settled(SettledDrop(directory: directory, entry: key.entry, snapshot: settled.snapshot)))
+    /// Snapshots the entries, feeds the tracker, and reports what settled (after the filter's verdict).
+    private mutating func look(at keys: [Key]) async {
+        guard !keys.isEmpty else { return }
+        let urls = keys.map { directories[$0.directory].appendingPathComponent($0.entry) }
+        let looks = await offload {
+            urls.map { url in
+                let startedAt = ContinuousClock.now
+                return (startedAt, EntrySnapshot.take(url))
             }
+        }
+        var settled: [(Key, EntrySnapshot)] = []
+        for (key, (startedAt, snapshot)) in zip(keys, looks) {
+            let action = tracker.event(.looked(key, snapshot), at: startedAt)
+            settled += action.settled.map { ($0.key, $0.snapshot) }
+        }
+        guard !settled.isEmpty else { return }
+        let filter = configuration.filter
+        let candidates = settled.map { (directory: directories[$0.0.directory], entry: $0.0.entry, snapshot: $0.1) }
+        let reasons = await offload {
+            candidates.map { filter.blockingReason(directory: $0.directory, name: $0.entry, snapshot: $0.snapshot) }
+        }
+        for (key, (candidate, reason)) in zip(settled.map(\.0), zip(candidates, reasons)) {
+            if let reason {
+                _ = tracker.event(.held(key), at: .now)
+                output.yield(.held(directory: candidate.directory, entry: candidate.entry, reason: reason))
+            } else {
+                output.yield(
+                    .settled(SettledDrop(directory: candidate.directory, entry: candidate.entry, snapshot: candidate.snapshot)))
+            }
+        }
+    }
+
+    private func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            files.async { continuation.resume(returning: body()) }
         }
     }
 

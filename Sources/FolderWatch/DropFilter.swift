@@ -29,6 +29,15 @@ public struct DropFilter: Sendable {
         return temporarySuffixes.contains { lowered.hasSuffix($0) }
     }
 
+    /// `name` without its temporary suffix (`set.zip` for `set.zip.part`), or nil when it has none.
+    public func nameWithoutTemporarySuffix(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        guard let suffix = temporarySuffixes.first(where: { lowered.hasSuffix($0) }), name.count > suffix.count else {
+            return nil
+        }
+        return String(name.dropLast(suffix.count))
+    }
+
     /// Why the settled entry `name` in `directory` must not be acted on yet, or nil when it counts.
     ///
     /// Firefox and others first create an empty file beside its growing `.part` twin, so an empty file whose

@@ -51,8 +51,11 @@ public final class FolderWatcher: Sendable {
         self.hints = stream
         self.loop = loop
         self.polledDirectories = loop.polledDirectories
-        let thread = Thread { loop.run() }
-        thread.name = "sluice-folder-watch"
+        let thread = Thread {
+            // Named from inside: Foundation on Linux does not name a thread that has not started yet.
+            Thread.current.name = "sluice-watch"
+            loop.run()
+        }
         thread.start()
     }
 

@@ -17,6 +17,8 @@ where Instant.Duration == Duration {
         case tick
         /// Stop tracking the entry (the caller took it over or it went away).
         case forget(Key)
+        /// The caller did not act on the entry that just settled (it is not complete yet): report it when it next settles.
+        case held(Key)
     }
 
     /// An entry that settled, with the snapshot it settled at.
@@ -29,7 +31,7 @@ where Instant.Duration == Duration {
     public struct Action: Equatable, Sendable {
         /// Take a snapshot of each of these now and feed it back as `.looked`.
         public var look: [Key] = []
-        /// Entries that just settled; each is reported once until it changes again.
+        /// Entries that just settled; each content is reported once (activity that changes nothing reports nothing).
         public var settled: [Settled] = []
         /// When to send the next `.tick`; nil when nothing is pending.
         public var wakeAt: Instant?
@@ -44,7 +46,9 @@ where Instant.Duration == Duration {
         var lastActivity: Instant
         /// The earliest look equal to the entry's current state, taken after its last activity.
         var baseline: Look?
-        /// The snapshot last reported as settled; nil while the entry is unsettled.
+        /// Whether the entry is settled now (its baseline is what it settled at); nothing is due until it changes.
+        var isSettled = false
+        /// The snapshot last reported, so a late event followed by no change does not report the entry twice.
         var reported: EntrySnapshot?
     }
 
@@ -57,17 +61,21 @@ where Instant.Duration == Duration {
     /// - Parameters:
     ///   - settlePeriod: how long an entry must be quiet and unchanged.
     ///   - firstLookDelay: how long after the last activity to take the first look; defaults to
-    ///     an eighth of the settle period, at most 250 ms.
+    ///     an eighth of the settle period, at most 100 ms (each look
+    ///     rescans the entry, so looking at every pause of a slow copy would cost more than it saves).
     public init(settlePeriod: Duration, firstLookDelay: Duration? = nil) {
         self.settlePeriod = settlePeriod
-        self.firstLookDelay = firstLookDelay ?? min(settlePeriod / 8, .milliseconds(250))
+        self.firstLookDelay = firstLookDelay ?? min(settlePeriod / 8, .milliseconds(100))
     }
 
     /// The entries being tracked (settled or not).
     public var trackedKeys: Set<Key> { Set(entries.keys) }
 
-    /// Whether `key` was reported settled and has not changed since.
-    public func isSettled(_ key: Key) -> Bool { entries[key]?.reported != nil }
+    /// Whether `key` is being tracked (settled or not).
+    public func isTracked(_ key: Key) -> Bool { entries[key] != nil }
+
+    /// Whether `key` settled and has not seen activity or changed since.
+    public func isSettled(_ key: Key) -> Bool { entries[key]?.isSettled == true }
 
     /// The earliest time something is due, or nil when every entry is settled or none is tracked.
     public var nextDeadline: Instant? {
@@ -82,7 +90,7 @@ where Instant.Duration == Duration {
         var action = Action()
         switch event {
         case .activity(let key):
-            entries[key] = EntryState(lastActivity: now, baseline: nil, reported: nil)
+            entries[key] = EntryState(lastActivity: now, baseline: nil, reported: entries[key]?.reported)
             scheduleDeadline(of: key)
         case .looked(let key, let snapshot):
             if let settled = looked(key, snapshot: snapshot, at: now) { action.settled.append(settled) }
@@ -97,6 +105,8 @@ where Instant.Duration == Duration {
             action.look = due
         case .forget(let key):
             entries[key] = nil
+        case .held(let key):
+            entries[key]?.reported = nil
         }
         action.wakeAt = nextDeadline
         return action
@@ -113,26 +123,22 @@ where Instant.Duration == Duration {
             return nil
         }
         defer { entries[key] = state }
-        if let reported = state.reported {
-            if reported == snapshot { return nil }
-            state.reported = nil
-            state.lastActivity = now
-            state.baseline = Look(snapshot: snapshot, at: now)
-            return nil
-        }
         guard let baseline = state.baseline else {
             state.baseline = Look(snapshot: snapshot, at: now)
             return nil
         }
         guard baseline.snapshot == snapshot else {
             // Changed without an event (a missed event, or a network file system): that is activity too.
+            state.isSettled = false
             state.lastActivity = now
             state.baseline = Look(snapshot: snapshot, at: now)
             return nil
         }
         let quietLongEnough = now >= state.lastActivity.advanced(by: settlePeriod)
         let unchangedLongEnough = now >= baseline.at.advanced(by: settlePeriod)
-        guard quietLongEnough && unchangedLongEnough else { return nil }
+        guard !state.isSettled, quietLongEnough && unchangedLongEnough else { return nil }
+        state.isSettled = true
+        guard state.reported != snapshot else { return nil }
         state.reported = snapshot
         return Settled(key: key, snapshot: snapshot)
     }
@@ -147,7 +153,7 @@ where Instant.Duration == Duration {
     }
 
     private func deadline(of state: EntryState) -> Instant? {
-        if state.reported != nil { return nil }
+        if state.isSettled { return nil }
         guard let baseline = state.baseline else { return state.lastActivity.advanced(by: firstLookDelay) }
         let quiet = state.lastActivity.advanced(by: settlePeriod)
         let unchanged = baseline.at.advanced(by: settlePeriod)

@@ -74,12 +74,14 @@ final class WatchLoop: @unchecked Sendable {
     func run() {
         defer { continuation.finish() }
         while !stopping.load(ordering: .acquiring) {
-            let result: Inotify.WaitResult
             do {
-                result = try inotify.wait(timeoutMilliseconds: timeoutMilliseconds())
-                if result == .readable { handle(try inotify.readEvents()) }
+                if try inotify.wait(timeoutMilliseconds: timeoutMilliseconds()) == .readable {
+                    handle(try inotify.readEvents())
+                }
             } catch {
                 fallBackToPollingEverywhere(reason: error.description)
+                // Should the failure persist, this keeps the loop from spinning while polling still works.
+                usleep(100_000)
             }
             performDueWork()
         }

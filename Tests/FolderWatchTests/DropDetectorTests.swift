@@ -48,7 +48,7 @@ extension InotifyIntegration {
             let chunk = Data(repeating: 0x42, count: 4096)
             var lastWrite = ContinuousClock.now
             for index in 0..<6 {
-                FileManager.default.createFile(atPath: dataset.appendingPathComponent("\(index).png").path, contents: nil)
+                _ = FileManager.default.createFile(atPath: dataset.appendingPathComponent("\(index).png").path, contents: nil)
                 let handle = try FileHandle(forWritingTo: dataset.appendingPathComponent("\(index).png"))
                 for _ in 0..<5 {
                     try handle.write(contentsOf: chunk)
@@ -107,11 +107,25 @@ extension InotifyIntegration {
             detector.stop()
         }
 
+        @Test func emptyFileIsReleasedWhenItsPartTwinIsDeleted() async throws {
+            let folder = try TemporaryFolder()
+            let downloads = try folder.folder("downloads")
+            try folder.file("downloads/cancelled.zip", bytes: 0)
+            try folder.file("downloads/cancelled.zip.part", bytes: 10)
+            let (detector, events) = try start([WatchedDirectory(downloads)])
+            #expect(await events.wait(timeout: .seconds(5)) { $0.contains { if case .held = $0 { true } else { false } } })
+            try FileManager.default.removeItem(at: downloads.appendingPathComponent("cancelled.zip.part"))
+            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["cancelled.zip"] })
+            detector.stop()
+        }
+
         @Test func fiveThousandLooseFilesDroppedAtOnceAreAllSeen() async throws {
             let folder = try TemporaryFolder()
             let inbox = try folder.folder("inbox")
+            let source = try folder.folder("source")
+            for index in 0..<5000 { try folder.file("source/\(index).png", bytes: 64) }
             let (detector, events) = try start([WatchedDirectory(inbox)])
-            for index in 0..<5000 { try folder.file("inbox/\(index).png", bytes: 64) }
+            try run("/bin/cp", "-r", source.path + "/.", inbox.path)
             #expect(await events.wait(timeout: .seconds(30)) { Set($0.settledNames).count == 5000 })
             await quietWhile()
             #expect(events.elements.settledNames.count == 5000)

@@ -13,6 +13,11 @@ import Testing
         #expect(DropFilter().isIgnored(name: name) == isIgnored)
     }
 
+    @Test(arguments: [("set.zip.part", "set.zip"), ("a.CRDOWNLOAD", "a"), ("plain.zip", nil), (".part", nil)])
+    func temporarySuffixIsStrippedToFindTheTwin(name: String, twin: String?) {
+        #expect(DropFilter().nameWithoutTemporarySuffix(name) == twin)
+    }
+
     @Test func emptyFileWithPartTwinIsHeldUntilTheTwinIsGone() throws {
         let folder = try TemporaryFolder()
         let empty = try folder.file("set.zip", bytes: 0)

@@ -61,6 +61,19 @@ extension InotifyIntegration {
             watcher.stop()
         }
 
+        @Test func burstOfEventsBecomesAFewHints() async throws {
+            let folder = try TemporaryFolder()
+            let inbox = try folder.folder("inbox")
+            for index in 0..<200 { try folder.file("source/burst/\(index).png", bytes: 100) }
+            let (watcher, hints) = try start([WatchedDirectory(inbox)])
+            try run("/bin/cp", "-r", folder.url.appendingPathComponent("source/burst").path, inbox.path + "/")
+            try folder.file("inbox/after.png")
+            #expect(await hints.wait(timeout: .seconds(10)) { changedCount($0, inbox, "after.png") >= 1 })
+            // 200 files make about 600 events (CREATE, MODIFY, CLOSE_WRITE); hints come once per 50 ms batch.
+            #expect(changedCount(hints.elements, inbox, "burst") < 60)
+            watcher.stop()
+        }
+
         @Test func nonRecursiveDirectorySeesOnlyItsOwnEntries() async throws {
             let folder = try TemporaryFolder()
             let root = try folder.folder("root")

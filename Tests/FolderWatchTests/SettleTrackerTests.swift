@@ -81,6 +81,29 @@ import Testing
         #expect(tracker.event(.looked("a", snapshot(1, 1)), at: at(4100)).settled == [.init(key: "a", snapshot: snapshot(1, 1))])
     }
 
+    @Test func lateEventThatChangedNothingDoesNotReportTheEntryAgain() {
+        var tracker = makeTracker()
+        _ = tracker.event(.looked("a", snapshot(1)), at: at(0))
+        #expect(tracker.event(.looked("a", snapshot(1)), at: at(1000)).settled.count == 1)
+        _ = tracker.event(.activity("a"), at: at(1200))
+        #expect(!tracker.isSettled("a"))
+        _ = tracker.event(.looked("a", snapshot(1)), at: at(1300))
+        #expect(tracker.event(.looked("a", snapshot(1)), at: at(2300)).settled == [])
+        #expect(tracker.isSettled("a"))
+        #expect(tracker.event(.tick, at: at(9000)).wakeAt == nil)
+    }
+
+    @Test func heldEntryIsReportedAgainWhenItNextSettlesUnchanged() {
+        var tracker = makeTracker()
+        _ = tracker.event(.looked("a", snapshot(0)), at: at(0))
+        #expect(tracker.event(.looked("a", snapshot(0)), at: at(1000)).settled.count == 1)
+        _ = tracker.event(.held("a"), at: at(1000))
+        #expect(tracker.isSettled("a"))
+        _ = tracker.event(.activity("a"), at: at(2000))
+        _ = tracker.event(.looked("a", snapshot(0)), at: at(2100))
+        #expect(tracker.event(.looked("a", snapshot(0)), at: at(3100)).settled.count == 1)
+    }
+
     @Test func deadlineIsTheEarliestAcrossEntries() {
         var tracker = makeTracker()
         _ = tracker.event(.looked("late", snapshot(1)), at: at(0))
@@ -89,8 +112,8 @@ import Testing
         #expect(tracker.event(.forget("early"), at: at(250)).wakeAt == at(1000))
     }
 
-    @Test func defaultFirstLookIsAnEighthOfTheSettlePeriodAtMostAQuarterSecond() {
-        #expect(Tracker(settlePeriod: .milliseconds(800)).firstLookDelay == .milliseconds(100))
-        #expect(Tracker(settlePeriod: .seconds(10)).firstLookDelay == .milliseconds(250))
+    @Test func defaultFirstLookIsAnEighthOfTheSettlePeriodAtMostATenthOfASecond() {
+        #expect(Tracker(settlePeriod: .milliseconds(400)).firstLookDelay == .milliseconds(50))
+        #expect(Tracker(settlePeriod: .seconds(10)).firstLookDelay == .milliseconds(100))
     }
 }

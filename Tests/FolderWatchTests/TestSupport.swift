@@ -28,8 +28,13 @@ final class TemporaryFolder: Sendable {
     @discardableResult
     func file(_ relative: String, bytes: Int = 16) throws -> URL {
         let file = url.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(repeating: 0x61, count: bytes).write(to: file)
+        let parent = file.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: parent.path) {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        }
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(repeating: 0x61, count: bytes)) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
         return file
     }
 }
