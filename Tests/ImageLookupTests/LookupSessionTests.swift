@@ -257,6 +257,23 @@ struct LookupSessionTests {
         #expect(encoded.contains("api_key=REDACTED"))
     }
 
+    @Test func unreachableServicesAreSetAsideSoAnOfflineBatchFailsFast() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        var settings = fakes.settings()
+        settings.saucenaoEndpoint = "http://127.0.0.1:\(LoopbackServer.unusedPort())"
+        let time = ManualTime()
+        let images = try (0..<4).map { try workspace.image("offline-\($0)") }
+        let outcomes = try await workspace.session(settings, time: time).lookUp(images: images)
+        // Two images find SauceNAO unreachable; the next two do not wait for it.
+        #expect(outcomes[0...1].allSatisfy { $0.failures.contains { $0.service == .saucenao && $0.message.contains("connection failed") } })
+        #expect(outcomes[2...3].allSatisfy { $0.failures.contains { $0.service == .saucenao && $0.message.contains("not asked") } })
+        #expect(time.sleeps.count == 2)  // one backoff for each of the first two images, none for the set-aside ones
+        // The other services kept answering.
+        #expect(outcomes.allSatisfy { $0.result?.isMatch == false })
+        #expect(fakes.requests(to: .iqdb).count == 4)
+    }
+
     @Test func truncatedAndGarbageAnswersArePerImageErrors() async throws {
         let workspace = try LookupWorkspace()
         let fakes = try FakeServices()
