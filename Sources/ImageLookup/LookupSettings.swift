@@ -37,7 +37,7 @@ public struct LookupSettings: Sendable {
     public var timeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(60), lowSpeedWindow: .seconds(30))
     /// IQDB is slow and sometimes down: longer timeouts.
     public var iqdbTimeouts = HTTPTimeouts(connect: .seconds(20), total: .seconds(120), lowSpeedWindow: .seconds(60))
-    public var retry = RetryPolicy(maxAttempts: 4, baseDelay: .seconds(2), maxDelay: .seconds(60))
+    public var retry = RetryPolicy(maxAttempts: 3, baseDelay: .seconds(2), maxDelay: .seconds(60))
     /// Safety margin added to SauceNAO's 30-second window when pacing.
     public var pacingMargin: TimeInterval = 0.5
 
