@@ -224,6 +224,28 @@ struct LookupSessionTests {
         #expect(outcome.failures.contains { $0.service == .gelbooru && $0.message.contains("post 555 not found") })
     }
 
+    @Test func gelbooruTagsStayUncategorizedWhenTheTagEndpointFails() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.saucenao) { _ in .json(Fixtures.saucenao(results: "[\(Fixtures.saucenaoGelbooruResult(similarity: "92.3", gelbooruID: "9"))]")) }
+        fakes.on(.gelbooru) { request in
+            request.query["s"] == "tag" ? .respond(status: 502, body: Data("<html>Bad Gateway</html>".utf8)) : .json(Fixtures.gelbooruPosts(id: 9))
+        }
+        let outcome = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: try workspace.image("gelcat"))
+        #expect(outcome.result?.post?.tags.general.count == 8 && outcome.result?.post?.tags.artist.isEmpty == true)
+        #expect(outcome.failures.contains { $0.service == .gelbooru && $0.message.contains("HTTP 502") && $0.isTransient })
+    }
+
+    @Test func saucenaoServerErrorIsRetriedThenReportedAsTransient() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.saucenao) { _ in .html("<html><body>503 Service Unavailable</body></html>", status: 503) }
+        let outcome = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: try workspace.image("down"))
+        #expect(fakes.requests(to: .saucenao).count == 2)
+        #expect(outcome.failures.contains { $0.service == .saucenao && $0.message.contains("HTTP 503") && $0.isTransient })
+        #expect(outcome.result?.isMatch == false && !outcome.isConclusive)
+    }
+
     @Test func slowServicePastItsTimeoutIsAPerImageErrorAndTheRunGoesOn() async throws {
         let workspace = try LookupWorkspace()
         let fakes = try FakeServices()
