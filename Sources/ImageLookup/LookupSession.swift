@@ -24,6 +24,8 @@ public actor LookupSession {
         settings: LookupSettings, cache: LookupCache, time: any TimeSource = SystemTime(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) throws {
+        // Empty secrets (config placeholders) count as unset.
+        let settings = settings.applyingEnvironment([:])
         self.settings = settings
         self.cache = cache
         self.time = time

@@ -49,6 +49,11 @@ struct LookupSessionTests {
         let upload = try #require(fakes.requests(to: .saucenao).first)
         #expect(upload.query["output_type"] == "2" && upload.query["numres"] == "8" && upload.query["dbmask"] == "33559072")
         #expect(upload.formParts.first?.name == "file")
+        // Without a mask every index is searched.
+        var allIndexes = fakes.settings()
+        allIndexes.saucenaoDBMask = nil
+        _ = try await workspace.session(allIndexes, time: ManualTime()).lookUp(imageAt: try workspace.image("all-indexes"))
+        #expect(fakes.requests(to: .saucenao).last?.query["db"] == "999")
 
         let before = fakes.requestCount
         // A new session on the same database, as after a restart.
@@ -59,7 +64,7 @@ struct LookupSessionTests {
 
         // Without the cache it searches again.
         _ = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: image, useCache: false)
-        #expect(fakes.requests(to: .saucenao).count == 2)
+        #expect(fakes.requests(to: .saucenao).count == 3)
     }
 
     @Test func nullResultsFallBackToIQDBAndGelbooruTagsByCategory() async throws {
