@@ -35,6 +35,7 @@ public actor LookupSession {
         saucenao = SauceNAOAPI(http: http, settings: settings)
         iqdb = IQDBAPI(http: http, settings: settings)
         pacer = try cache.loadPacer(margin: settings.pacingMargin)
+        try cache.purgeExpired(now: time.now)
     }
 
     /// The SauceNAO pacing state (limits seen, searches of the last day, blocks).

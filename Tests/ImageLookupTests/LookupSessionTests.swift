@@ -324,6 +324,24 @@ struct LookupSessionTests {
         #expect(outcomes[1].isConclusive)
     }
 
+    @Test func cancellationAbortsTheTransferInFlightAndReportsTheRest() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.iqdb) { _ in .delayed(seconds: 30, then: .html(Fixtures.iqdbNoMatch)) }
+        let session = try workspace.session(fakes.settings(), time: ManualTime())
+        let images = try [workspace.image("hang"), workspace.image("never")]
+        let task = Task { await session.lookUp(images: images) }
+        let deadline = Date().addingTimeInterval(5)
+        while fakes.requests(to: .iqdb).isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let cancelledAt = Date()
+        task.cancel()
+        let outcomes = await task.value
+        #expect(Date().timeIntervalSince(cancelledAt) < 3)
+        #expect(outcomes.count == 2)
+        #expect(outcomes[0].failures.contains { $0.message == "cancelled" })
+        #expect(outcomes[1].failures.first?.message == "not looked up: cancelled")
+    }
+
     @Test func pacingToAnEnforcingFakeProvokesNo429() async throws {
         let workspace = try LookupWorkspace()
         let fakes = try FakeServices()
