@@ -47,7 +47,7 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public struct DownloadsSection: Codable, Equatable, Sendable {
         public var pattern = "*.zip"
         public var extraDirectories: [String] = []
-        public var timeoutMinutes = 1440
+        public var timeoutMinutes = 1440.0
     }
 
     public enum FinalLayout: String, Codable, CaseIterable, Sendable { case flat, kohya }
@@ -168,7 +168,7 @@ extension SluiceConfig {
         var downloads = try reader.section("downloads")
         config.downloads.pattern = try downloads.string("pattern", default: config.downloads.pattern)
         config.downloads.extraDirectories = try downloads.strings("extra_dirs", default: config.downloads.extraDirectories)
-        config.downloads.timeoutMinutes = try downloads.int("timeout_minutes", default: config.downloads.timeoutMinutes, range: 1...525_600)
+        config.downloads.timeoutMinutes = try downloads.double("timeout_minutes", default: config.downloads.timeoutMinutes, range: 0.01...525_600)
         try downloads.rejectUnknownKeys()
 
         var final = try reader.section("final")

@@ -15,6 +15,8 @@ public enum JobEvent: Equatable, Sendable {
     case pause
     case stop
     case retry
+    /// Something outside a step decided the job cannot go on (a wait that timed out).
+    case fail(String)
 }
 
 /// What the engine must do after an event.
@@ -93,6 +95,11 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
             status = .stopped
             statusBeforePause = nil
             return .none
+        case .fail(let message):
+            guard !status.isFinished else { return .none }
+            failure = message
+            status = .failed
+            return .fail(message)
         case .retry:
             guard status == .failed || status == .stopped else { return .none }
             status = .running

@@ -10,18 +10,22 @@ public final class Engine: @unchecked Sendable {
     public private(set) var config: SluiceConfig
     public let store: JobStore
     public let requests: ControlQueue
-    private let now: @Sendable () -> Date
-    private let output: @Sendable (String) -> Void
+    let now: @Sendable () -> Date
+    let output: @Sendable (String) -> Void
     private let isCancelled: @Sendable () -> Bool
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
-    private let inspectImage: @Sendable (String) throws -> ImageFacts
+    let inspectImage: @Sendable (String) throws -> ImageFacts
+    let stripMetadata: @Sendable (String, URL) throws -> String?
     private var reportedStrays: Set<String> = []
     private var reportedProblems: Set<String> = []
+    /// Result zips already looked at (path, size, mtime), so each is examined and reported once.
+    var examinedCandidates: Set<String> = []
 
     public init(
         layout: RootLayout, config: SluiceConfig,
         captionRules: @escaping @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules,
         inspectImage: @escaping @Sendable (String) throws -> ImageFacts,
+        stripMetadata: @escaping @Sendable (String, URL) throws -> String? = MetadataStripping.strippedCopy(of:in:),
         now: @escaping @Sendable () -> Date = { Date() },
         output: @escaping @Sendable (String) -> Void = { _ in },
         isCancelled: @escaping @Sendable () -> Bool = { false }
@@ -32,6 +36,7 @@ public final class Engine: @unchecked Sendable {
         self.requests = ControlQueue(stateDirectory: layout.state)
         self.makeCaptionRules = captionRules
         self.inspectImage = inspectImage
+        self.stripMetadata = stripMetadata
         self.now = now
         self.output = output
         self.isCancelled = isCancelled
@@ -50,6 +55,8 @@ public final class Engine: @unchecked Sendable {
         guard !isPaused else { return }
         let jobs = try currentJobs()
         try applyReviewMarkers(jobs)
+        failTimedOutWaits(try currentJobs())
+        takeResults(try currentJobs(), isSettled: isSettled)
         try adoptDrops(in: layout.inbox, folderName: "inbox", jobs: try currentJobs(), isSettled: isSettled)
         try adoptDrops(in: layout.reviewed, folderName: "reviewed", jobs: try currentJobs(), isSettled: isSettled)
     }
@@ -64,6 +71,9 @@ public final class Engine: @unchecked Sendable {
             }
             if request.action == .resume && job.status == .waitingManual && job.step == .review {
                 job.artifacts.extras[ReviewStep.approvedKey] = "yes"
+            }
+            if request.action == .retry && job.step == .waitForResult {
+                job.artifacts.extras[WaitForResultStep.waitStartedKey] = nil
             }
             let before = job.status
             _ = job.machine.event(request.event)
@@ -187,12 +197,20 @@ public final class Engine: @unchecked Sendable {
         case .review: ReviewStep()
         case .finalCleanup: FinalCleanupStep()
         case .finalZip: FinalZipStep()
-        case .autotagZip, .waitForResult, .extract, .done: nil
+        case .autotagZip: AutotagZipStep(stripMetadata: stripMetadata)
+        case .waitForResult: WaitForResultStep()
+        case .extract: MapResultStep()
+        case .done: nil
         }
     }
 
+    /// The config a job runs with: the snapshot taken when it was created.
+    func jobConfig(_ job: Job) -> SluiceConfig {
+        (try? JSONDecoder().decode(SluiceConfig.self, from: Data(job.configSnapshot.utf8))) ?? config
+    }
+
     private func makeContext(for job: Job) -> StepContext {
-        let jobConfig = (try? JSONDecoder().decode(SluiceConfig.self, from: Data(job.configSnapshot.utf8))) ?? config
+        let jobConfig = jobConfig(job)
         let store = self.store
         let rules: any CaptionRules
         do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
@@ -209,12 +227,12 @@ public final class Engine: @unchecked Sendable {
         return jobs
     }
 
-    private func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
+    func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
         job.record(level, message, at: now())
         output("\(job.id): \(message)")
     }
 
-    private func trySave(_ job: Job) {
+    func trySave(_ job: Job) {
         do { try store.save(job) } catch { output("cannot save job \(job.id): \(error)") }
     }
 

@@ -52,10 +52,15 @@ struct FinalZipStep: PipelineStep {
 
     /// `<dataset>__final__<YYYYMMDD-HHMMSS>.zip`, in local time as the user reads it.
     static func zipName(dataset: String, at date: Date) -> String {
+        "\(dataset)__final__\(timestamp(date)).zip"
+    }
+
+    /// `YYYYMMDD-HHMMSS` in local time, as file names show it to the user.
+    static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "\(dataset)__final__\(formatter.string(from: date)).zip"
+        return formatter.string(from: date)
     }
 
     static func manifestName(forZip name: String) -> String {

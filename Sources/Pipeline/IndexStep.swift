@@ -17,32 +17,28 @@ struct IndexStep: PipelineStep {
         var index = (try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: checkpoint))) ?? DatasetIndex()
         var seen = Set(index.images.map(\.path) + index.unreadable.map(\.path))
         let batchSize = context.config.index.batchSize
-        var sinceCheckpoint = 0
 
-        for path in paths where !seen.contains(path) {
+        let pending = paths.filter { !seen.contains($0) }
+        for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
             if context.isCancelled() {
                 try save(index, to: checkpoint)
                 throw StepInterrupted()
             }
-            let file = context.source.appendingPathComponent(path).path
-            do {
-                let facts = try inspect(file)
-                let digest = try FileDigest.hex(of: file)
-                let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
-                index.images.append(DatasetIndex.Image(
-                    path: path, sha256: digest, size: size, width: facts.width, height: facts.height,
-                    format: facts.format, perceptualHash: facts.perceptualHash.map { String(format: "%016llx", $0) }))
-            } catch {
-                index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
-                job.record(.error, "unreadable image \(file): \(error)", at: context.now())
+            let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
+            // Hashing and decoding are independent per image: both cores share each batch.
+            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.source) }
+            for (path, result) in zip(batch, results) {
+                switch result {
+                case .success(let image): index.images.append(image)
+                case .failure(let error):
+                    index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
+                    job.record(.error, "unreadable image \(context.source.appendingPathComponent(path).path): \(error)", at: context.now())
+                }
+                seen.insert(path)
             }
-            seen.insert(path)
-            sinceCheckpoint += 1
             context.progress(seen.count, paths.count)
-            if sinceCheckpoint >= batchSize {
-                try save(index, to: checkpoint)
-                sinceCheckpoint = 0
-            }
+            try save(index, to: checkpoint)
+            CrashPoint.check("index:batch")
         }
         guard !index.images.isEmpty else {
             return .fail("no readable images in \(context.layout.root.appendingPathComponent(job.origin).path): \(index.unreadable.count) could not be read")
@@ -60,6 +56,18 @@ struct IndexStep: PipelineStep {
         if !index.nearDuplicates.isEmpty { summary += ", \(index.nearDuplicates.count) near-duplicate pairs" }
         job.record(index.unreadable.isEmpty ? .info : .warning, summary, at: context.now())
         return .success
+    }
+
+    private func inspectOne(_ path: String, in source: URL) -> Result<DatasetIndex.Image, Error> {
+        let file = source.appendingPathComponent(path).path
+        return Result {
+            let facts = try inspect(file)
+            let digest = try FileDigest.hex(of: file)
+            let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+            return DatasetIndex.Image(
+                path: path, sha256: digest, size: size, width: facts.width, height: facts.height,
+                format: facts.format, perceptualHash: facts.perceptualHash.map { String(format: "%016llx", $0) })
+        }
     }
 
     private func save(_ index: DatasetIndex, to url: URL) throws {

@@ -1,12 +1,20 @@
 import FolderWatch
 import Foundation
+import ZipArchive
+
+extension DropFilter {
+    /// Sluice's drops: the default temporary names, and a zip counts only once its central directory reads.
+    static let sluiceDrops = DropFilter(isFileComplete: { url in
+        url.pathExtension.lowercased() != "zip" || ZipReader.isComplete(url.path)
+    })
+}
 
 /// `sluice run ROOT --once`: the daemon's engine without watching; returns when every job waits or is done.
 public enum OnceRunner {
     /// Drops still being written are waited for (up to the settle period at a time) rather than taken half-done.
     public static func run(_ engine: Engine, output: @Sendable (String) -> Void = { _ in }) throws {
         let settle = TimeInterval(engine.config.watch.settleMilliseconds) / 1000
-        let filter = DropFilter()
+        let filter = DropFilter.sluiceDrops
         var rounds = 0
         while true {
             rounds += 1

@@ -35,12 +35,20 @@ final class RootService: @unchecked Sendable {
     func start() throws {
         let config = engine.config
         let force = config.watch.forcePolling
-        let drops = [layout.inbox, layout.reviewed, layout.downloads].map { WatchedDirectory($0, recursive: true, forcePolling: force) }
+        var drops = [layout.inbox, layout.reviewed, layout.downloads].map { WatchedDirectory($0, recursive: true, forcePolling: force) }
+        for extra in config.downloads.extraDirectories {
+            let url = URL(fileURLWithPath: (extra as NSString).expandingTildeInPath)
+            if FileManager.default.fileExists(atPath: url.path) {
+                drops.append(WatchedDirectory(url, recursive: false, forcePolling: force))
+            } else {
+                output("\(url.path) (downloads.extra_dirs) does not exist; not watched")
+            }
+        }
         let hints = [WatchedDirectory(layout.review, recursive: true, forcePolling: force), WatchedDirectory(layout.root, recursive: false, forcePolling: force)]
         let detector = try DropDetector(
             DropDetector.Configuration(
                 directories: drops, hintOnlyDirectories: hints,
-                settlePeriod: .milliseconds(config.watch.settleMilliseconds),
+                settlePeriod: .milliseconds(config.watch.settleMilliseconds), filter: .sluiceDrops,
                 pollInterval: .milliseconds(config.watch.pollIntervalMilliseconds)))
         for polled in detector.polledDirectories { output("\(polled.path): network file system or forced polling; polling every \(config.watch.pollIntervalMilliseconds) ms") }
         self.detector = detector

@@ -43,8 +43,9 @@ extension DatasetNormalizer {
 
         let positions = Dictionary(uniqueKeysWithValues: paths.enumerated().map { ($1, $0) })
         let changed = normalization.changes.map { positions[$0.path]! }
-        let writeRanges = ParallelWork.ranges(total: changed.count, pieces: ProcessInfo.processInfo.activeProcessorCount * 4, minimum: 64)
-        let failures = ParallelWork.map(count: writeRanges.count) { index -> CaptionWriteError? in
+        // Each caption costs two atomic writes (fsync'd); eight writers let the file system batch the flushes.
+        let writeRanges = ParallelWork.ranges(total: changed.count, pieces: 32, minimum: 16)
+        let failures = ParallelWork.mapBlocking(count: writeRanges.count, threads: 8) { index -> CaptionWriteError? in
             var createdFolders: Set<String> = []
             for position in writeRanges[index].map({ changed[$0] }) {
                 let relative = paths[position]

@@ -1,6 +1,6 @@
 /// The final step's rules (pipeline step H): the `#optional` marker removed and its tags kept after the main
 /// ones or dropped, duplicates and empty tags dropped, `, ` separators, one line, and optionally the group order.
-/// Tags keep the form the user wrote them in (whitespace collapsed); this is pure String → String.
+/// Tags keep the form the user wrote them in (whitespace collapsed); pure String → String, and idempotent.
 public struct FinalCaptionCleaner: Sendable {
     /// What the final step does; a preset's `final` section supplies defaults.
     public struct Options: Sendable, Equatable {
@@ -53,13 +53,11 @@ public struct FinalCaptionCleaner: Sendable {
             let written = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             if isOptional { optional.append((written, tag.key)) } else { main.append((written, tag.key)) }
         }
-        if options.enforceGroupOrder {
-            main = ordered(main)
-            optional = ordered(optional)
-        }
-        var tags = main.map(\.written)
-        if options.optionalTags == .keep { tags += optional.map(\.written) }
-        return tags.joined(separator: ", ")
+        // Kept optional tags follow the main ones; with group order enforced they are ordered together with them,
+        // because the marker is gone and the step must give the same line when it runs again.
+        var tags = options.optionalTags == .keep ? main + optional : main
+        if options.enforceGroupOrder { tags = ordered(tags) }
+        return tags.map(\.written).joined(separator: ", ")
     }
 
     /// Trigger word first, then the groups in order (each in its table's order), then ungrouped tags, stable.

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Runs independent pieces of work on every core and returns their results in order.
 enum ParallelWork {
@@ -21,6 +22,43 @@ enum ParallelWork {
                 }
                 initialized = count
             }
+        }
+    }
+
+    /// `body(0..<count)` on `threads` threads of its own, for work that mostly waits (fsync): more waits in flight
+    /// let the file system commit them together. Results in index order.
+    static func mapBlocking<T>(count: Int, threads: Int, _ body: @escaping (Int) -> T) -> [T] {
+        if count <= 1 || threads <= 1 { return (0..<count).map(body) }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // A thread may release its closure after `leave()`; the closure only holds the pointer, never uses it then.
+            let shared = Shared(base: buffer.baseAddress!, body: body)
+            let next = NextIndex()
+            let done = DispatchGroup()
+            for _ in 0..<min(threads, count) {
+                done.enter()
+                Thread.detachNewThread {
+                    while let index = next.take(below: count) {
+                        (shared.base + index).initialize(to: shared.body(index))
+                    }
+                    done.leave()
+                }
+            }
+            done.wait()
+            initialized = count
+        }
+    }
+
+    /// Hands out indexes 0, 1, 2… to worker threads.
+    private final class NextIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        func take(below limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
         }
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 /// `sluice run --once`: the engine without the watcher, for crash recovery and error reporting.
 @Suite struct RunOnceTests {
-    static let config = "pipeline.autotag: false\nwatch.settle_ms: 0"
+    static let config = "pipeline.autotag: false\nwatch.settle_ms: 0\nindex.batch_size: 2"
 
     /// Runs a dataset to review, edits a caption there, approves, runs to the end; returns the zip's entries.
     static func runToFinalZip(crashAt crashPoint: String?) throws -> (entries: [String: [UInt8]], jobs: Int, crashed: Bool) {
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "after:adopt", "before:index", "after:index", "before:normalize", "after:normalize", "before:review",
+        "after:adopt", "before:index", "index:batch", "after:index", "before:normalize", "after:normalize", "before:review",
         "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:mid", "after:final_zip",
     ])
     func killAtAnyPointThenRestartGivesTheSameZip(_ crashPoint: String) throws {

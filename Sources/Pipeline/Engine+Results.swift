@@ -1,0 +1,93 @@
+import Foundation
+import Jobs
+import SystemIO
+import ZipArchive
+
+extension Engine {
+    /// Fails jobs that waited for a result longer than `downloads.timeout_minutes`; `sluice retry` waits again.
+    func failTimedOutWaits(_ jobs: [Job]) {
+        for var job in jobs where job.status == .waitingDownload && job.step == .waitForResult {
+            guard let started = WaitForResultStep.waitStarted(job) else { continue }
+            let limit = jobConfig(job).downloads.timeoutMinutes * 60
+            guard now().timeIntervalSince(started) > limit else { continue }
+            _ = job.machine.event(.fail("No downloaded zip detected within \(Self.minutes(limit)) (downloads.timeout_minutes); `sluice retry \(job.id)` waits again"))
+            record(&job, .error, "FAILED: No downloaded zip detected within \(Self.minutes(limit))")
+            trySave(job)
+        }
+    }
+
+    /// Takes settled, complete result zips to the waiting job whose upload manifest they match; refuses hostile ones.
+    func takeResults(_ jobs: [Job], isSettled: (URL) -> Bool) {
+        let waiting = jobs.filter { $0.status == .waitingDownload && $0.step == .waitForResult }
+        guard !waiting.isEmpty else { return }
+        let manifests = waiting.compactMap { job in
+            (try? UploadManifest.load(from: store.folder(of: job.id))).map { (job, $0) }
+        }
+        let since = waiting.map(\.createdAt).min() ?? now()
+        let intake = ResultIntake(layout: layout, config: config, inspectImage: inspectImage)
+        for zip in intake.candidates(since: since, isSettled: isSettled) {
+            let key = Self.candidateKey(zip)
+            guard !examinedCandidates.contains(key) else { continue }
+            let scratch = layout.state.appendingPathComponent("intake", isDirectory: true).appendingPathComponent(String(key.hashValue.magnitude))
+            let examined: ResultIntake.Examined
+            do {
+                examined = try intake.examine(zip, scratch: scratch)
+            } catch {
+                examinedCandidates.insert(key)
+                let reason = "refused \(zip.path): \(error)"
+                output(reason)
+                for var job in waiting {
+                    record(&job, .warning, "\(reason); still waiting for a good result")
+                    trySave(job)
+                }
+                continue
+            }
+            let scored = manifests.map { ($0.0, $0.1, ResultMapping.make(manifest: $0.1, images: examined.images)) }
+            guard let best = scored.max(by: { $0.2.score < $1.2.score }), best.2.score >= ResultMapping.acceptScore else {
+                examinedCandidates.insert(key)
+                try? FileManager.default.removeItem(at: scratch)
+                output("\(zip.path): matches no waiting job's upload; left where it is")
+                continue
+            }
+            do {
+                try assign(examined, mapping: best.2, to: best.0, movingZip: intake.isInRootDownloads(zip))
+            } catch {
+                output("cannot take \(zip.path) into job \(best.0.id): \(error)")
+            }
+            examinedCandidates.insert(key)
+        }
+    }
+
+    /// Moves the extracted result and the zip into the job, records the mapping, and resumes the job.
+    private func assign(_ examined: ResultIntake.Examined, mapping: ResultMapping, to job: Job, movingZip: Bool) throws {
+        let folder = store.folder(of: job.id)
+        let extracted = folder.appendingPathComponent("result", isDirectory: true)
+        try? FileManager.default.removeItem(at: extracted)
+        try FileOperations.rename(examined.extracted.path, to: extracted.path)
+        let zipCopy = folder.appendingPathComponent("result.zip")
+        try? FileManager.default.removeItem(at: zipCopy)
+        if movingZip {
+            try FolderTransfer.move(examined.zip, to: zipCopy)
+        } else {
+            try FileManager.default.copyItem(at: examined.zip, to: zipCopy)
+        }
+        try mapping.save(in: folder)
+        var updated = try store.load(job.id)
+        updated.artifacts.resultZip = zipCopy.path
+        updated.artifacts.extras["result_zip_origin"] = examined.zip.path
+        _ = updated.machine.event(.resume)
+        record(&updated, .info, "result \(examined.zip.lastPathComponent) matched (\(mapping.pairs.count) of \(examined.images.count) images); \(movingZip ? "moved" : "copied") into the job")
+        try store.save(updated)
+    }
+
+    static func candidateKey(_ zip: URL) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: zip.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(zip.path)|\(size)|\(modified)"
+    }
+
+    static func minutes(_ seconds: TimeInterval) -> String {
+        seconds >= 120 ? "\(Int(seconds / 60)) minutes" : "\(Int(seconds)) seconds"
+    }
+}

@@ -1,0 +1,89 @@
+import Configuration
+import Foundation
+import Glibc
+import Hashing
+import Jobs
+import SystemIO
+import ZipArchive
+
+/// Step D's eyes: finds result zips in downloads/ (and the configured extra folders), extracts each safely into a
+/// scratch folder, fingerprints the images, and hands the result to the waiting job whose manifest it matches.
+struct ResultIntake {
+    let layout: RootLayout
+    let config: SluiceConfig
+    let inspectImage: @Sendable (String) throws -> ImageFacts
+
+    /// A candidate's extracted, fingerprinted content.
+    struct Examined {
+        let zip: URL
+        let extracted: URL
+        let images: [ResultImage]
+        let otherFiles: [String]
+    }
+
+    /// Zips that may be results: matching the pattern, not temporary, modified after `since`, settled and complete.
+    func candidates(since: Date, isSettled: (URL) -> Bool) -> [URL] {
+        var folders = [layout.downloads]
+        folders += config.downloads.extraDirectories.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+        var found: [URL] = []
+        for folder in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names.sorted() where !DatasetFiles.isIgnoredName(name) && name.lowercased().hasSuffix(".zip") {
+                guard ResultIntake.matches(name, pattern: config.downloads.pattern) else { continue }
+                let url = folder.appendingPathComponent(name)
+                guard let modified = modificationDate(url), modified >= since.addingTimeInterval(-5) else { continue }
+                guard isSettled(url), ZipReader.isComplete(url.path) else { continue }
+                found.append(url)
+            }
+        }
+        return found
+    }
+
+    /// The `downloads.pattern`: a glob, or a regular expression after `re:`.
+    static func matches(_ name: String, pattern: String) -> Bool {
+        if pattern.hasPrefix("re:") {
+            guard let regex = try? NSRegularExpression(pattern: String(pattern.dropFirst(3))) else { return false }
+            return regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+        }
+        return fnmatch(pattern.lowercased(), name.lowercased(), 0) == 0
+    }
+
+    /// Extracts with the untrusted-archive limits into `scratch` (which is replaced) and fingerprints every image.
+    func examine(_ zip: URL, scratch: URL) throws -> Examined {
+        try? FileManager.default.removeItem(at: scratch)
+        try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let files = try ZipReader(path: zip.path).extractAll(into: scratch.path, limits: ZipExtractionLimits())
+        var images: [ResultImage] = []
+        var others: [String] = []
+        for name in files.sorted() {
+            let path = scratch.appendingPathComponent(name).path
+            if DatasetFiles.isImage(name) {
+                let facts = try? inspectImage(path)
+                images.append(ResultImage(
+                    name: name, sha256: try FileDigest.hex(of: path), width: facts?.width ?? 0, height: facts?.height ?? 0,
+                    perceptualHash: facts?.perceptualHash))
+            } else if !name.lowercased().hasSuffix(".txt") {
+                others.append(name)
+            }
+        }
+        return Examined(zip: zip, extracted: scratch, images: images, otherFiles: others)
+    }
+
+    private func modificationDate(_ url: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    }
+
+    /// Whether a result zip sits in the root's own downloads/ (moved into the job) or the user's folder (copied).
+    func isInRootDownloads(_ zip: URL) -> Bool {
+        zip.deletingLastPathComponent().standardizedFileURL.path == layout.downloads.standardizedFileURL.path
+    }
+}
+
+/// One image of a result zip, fingerprinted for matching.
+public struct ResultImage: Codable, Equatable, Sendable {
+    public let name: String
+    public let sha256: String
+    public let width: Int
+    public let height: Int
+    public let perceptualHash: UInt64?
+}

@@ -1,1 +1,0 @@
-// XMPSidecar: placeholder until its first real file lands; delete me then.
