@@ -59,6 +59,10 @@ func danbooruPost(id: Int) -> String {
     """
 }
 
+/// Writes a line at once (unbuffered), so progress shows while output goes to a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
 
 let ledger = FakeLedger()
 let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), logger: .disabled)
@@ -109,12 +113,12 @@ settings.saucenaoAPIKey = "bench-key"
 settings.contact = "mailto:bench@example.org"
 let databasePath = directory.appendingPathComponent(".sluice/lookup.sqlite").path
 
-print("bench-lookup: \(imageCount) images, fake SauceNAO enforcing \(shortLimit) searches per \(Int(window)) s")
+say("bench-lookup: \(imageCount) images, fake SauceNAO enforcing \(shortLimit) searches per \(Int(window)) s")
 let started = Date()
 let firstRun = try await LookupSession(settings: settings, cache: try LookupCache(path: databasePath))
     .lookUp(images: images) { done, total in
         if done % 4 == 0 || done == total {
-            print(String(format: "  %2d/%d done at %6.1f s", done, total, Date().timeIntervalSince(started)))
+            say(String(format: "  %2d/%d done at %6.1f s", done, total, Date().timeIntervalSince(started)))
         }
     }
 let elapsed = Date().timeIntervalSince(started)
@@ -128,14 +132,14 @@ let secondRun = try await LookupSession(settings: settings, cache: try LookupCac
 let secondElapsed = Date().timeIntervalSince(secondStarted)
 let secondRunRequests = ledger.requests - firstRunRequests
 
-print("")
-print(String(format: "first run   sluice: %.1f s   minimum the limit allows: %.1f s   ratio: %.3f (target ≤ 1.10)", elapsed, minimum, elapsed / minimum))
-print("            429 responses provoked: \(ledger.tooMany) (target 0)")
-print("            images matched with tags: \(matched)/\(imageCount), failures: \(failures.count), requests: \(firstRunRequests)")
-print(String(format: "second run  network requests: %d (target 0), %.3f s, answered from cache: %d/%d",
+say("")
+say(String(format: "first run   sluice: %.1f s   minimum the limit allows: %.1f s   ratio: %.3f (target ≤ 1.10)", elapsed, minimum, elapsed / minimum))
+say("            429 responses provoked: \(ledger.tooMany) (target 0)")
+say("            images matched with tags: \(matched)/\(imageCount), failures: \(failures.count), requests: \(firstRunRequests)")
+say(String(format: "second run  network requests: %d (target 0), %.3f s, answered from cache: %d/%d",
              secondRunRequests, secondElapsed, secondRun.filter { $0.result?.fromCache == true }.count, imageCount))
-for failure in failures.prefix(5) { print("  failure: \(failure)") }
+for failure in failures.prefix(5) { say("  failure: \(failure)") }
 serverTask.cancel()
 let passed = elapsed <= minimum * 1.10 && ledger.tooMany == 0 && secondRunRequests == 0 && matched == imageCount
-print(passed ? "PASS" : "FAIL")
+say(passed ? "PASS" : "FAIL")
 exit(passed ? 0 : 1)

@@ -4,7 +4,8 @@ extension LookupFailure {
     /// A transfer that got no answer from `service`, or `CancellationError` passed through unchanged.
     static func transport(_ error: any Error, service: Service) -> any Error {
         guard let error = error as? HTTPClientError else { return error }
-        return LookupFailure(service: service, message: error.description, isTransient: error.isTransient)
+        return LookupFailure(
+            service: service, message: error.description, isTransient: error.isTransient, isUnreachable: error.isTransient)
     }
 
     /// An HTTP status nobody expected: 5xx and 429 may pass, anything else will not.

@@ -10,11 +10,14 @@ public struct LookupFailure: Error, Codable, Sendable, Equatable, CustomStringCo
     public var message: String
     /// True when trying again later may succeed (timeouts, 5xx, quota), false when it will not (bad key, bad image).
     public var isTransient: Bool
+    /// True when the service could not be reached at all (refused, reset, timed out), as opposed to answering badly.
+    public var isUnreachable: Bool
 
-    public init(service: Service, message: String, isTransient: Bool) {
+    public init(service: Service, message: String, isTransient: Bool, isUnreachable: Bool = false) {
         self.service = service
         self.message = message
         self.isTransient = isTransient
+        self.isUnreachable = isUnreachable
     }
 
     public var description: String { "\(service.rawValue): \(message)" }

@@ -15,6 +15,7 @@ public actor LookupSession {
     private var pacer: SauceNAOPacer
     /// Set when SauceNAO refused the key: no more searches this run.
     private var saucenaoRefusal: LookupFailure?
+    private var availability = ServiceAvailability()
 
     /// - Parameters:
     ///   - time: the clock and sleep used for pacing and backoff; tests pass `ManualTime`.
@@ -23,6 +24,8 @@ public actor LookupSession {
         settings: LookupSettings, cache: LookupCache, time: any TimeSource = SystemTime(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) throws {
+        // Empty secrets (config placeholders) count as unset.
+        let settings = settings.applyingEnvironment([:])
         self.settings = settings
         self.cache = cache
         self.time = time
@@ -32,6 +35,7 @@ public actor LookupSession {
         saucenao = SauceNAOAPI(http: http, settings: settings)
         iqdb = IQDBAPI(http: http, settings: settings)
         pacer = try cache.loadPacer(margin: settings.pacingMargin)
+        try cache.purgeExpired(now: time.now)
     }
 
     /// The SauceNAO pacing state (limits seen, searches of the last day, blocks).
@@ -105,7 +109,7 @@ public actor LookupSession {
             let answer: LookupCache.Answer
             switch entry {
             case .danbooruMD5:
-                let post = try await danbooru.post(md5: md5)
+                let post = try await guarded(.danbooru) { try await danbooru.post(md5: md5) }
                 answer = LookupCache.Answer(
                     match: post.map { LookupMatch(site: .danbooru, postID: $0.id, postURL: $0.url, similarity: 100, rating: $0.rating) },
                     post: post)
@@ -115,9 +119,10 @@ public actor LookupSession {
                         "SauceNAO skipped: no API key (set lookup.saucenao.api_key or \(LookupSettings.EnvironmentKey.saucenaoAPIKey))")
                     return nil
                 }
-                answer = LookupCache.Answer(match: try await searchSauceNAO(path: path, sha256: sha256, outcome: &outcome), post: nil)
+                let match = try await guarded(.saucenao) { try await searchSauceNAO(path: path, sha256: sha256, outcome: &outcome) }
+                answer = LookupCache.Answer(match: match, post: nil)
             case .iqdb:
-                answer = try await searchIQDB(path: path)
+                answer = try await guarded(.iqdb) { try await searchIQDB(path: path) }
             case .postTags:
                 return nil
             }
@@ -142,7 +147,7 @@ public actor LookupSession {
             let post: BooruPost
             switch site {
             case .danbooru:
-                post = try await danbooru.post(id: id)
+                post = try await guarded(.danbooru) { try await danbooru.post(id: id) }
             case .gelbooru:
                 guard gelbooru.isConfigured else {
                     outcome.notes.append(
@@ -150,7 +155,7 @@ public actor LookupSession {
                             + "(or \(LookupSettings.EnvironmentKey.gelbooruAPIKey) and \(LookupSettings.EnvironmentKey.gelbooruUserID))")
                     return (nil, false)
                 }
-                let (found, categoryFailure) = try await gelbooru.post(id: id)
+                let (found, categoryFailure) = try await guarded(.gelbooru) { try await gelbooru.post(id: id) }
                 post = found
                 if let categoryFailure {
                     // Keep the tags, uncategorized, but do not cache them so a later run can sort them.
@@ -234,6 +239,29 @@ public actor LookupSession {
                 throw LookupFailure(
                     service: .saucenao, message: "SauceNAO's answer is not its JSON (\(excerpt)); try again later", isTransient: true)
             }
+        }
+    }
+
+    /// Calls a service unless it was set aside as unreachable, and keeps its availability up to date.
+    private func guarded<T>(_ service: LookupFailure.Service, _ body: () async throws -> T) async throws -> T {
+        if let until = availability.setAside(service, at: time.now) {
+            throw LookupFailure(
+                service: service,
+                message: "not asked: it could not be reached for the last \(availability.threshold) images; "
+                    + "it is tried again after \(Self.format(until))",
+                isTransient: true)
+        }
+        do {
+            let value = try await body()
+            availability.recordAnswer(from: service)
+            return value
+        } catch let failure as LookupFailure {
+            if failure.isUnreachable {
+                availability.recordUnreachable(service, at: time.now)
+            } else {
+                availability.recordAnswer(from: service)
+            }
+            throw failure
         }
     }
 

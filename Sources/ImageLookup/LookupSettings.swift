@@ -27,8 +27,9 @@ public struct LookupSettings: Sendable {
     public var contact: String?
     public var version = "0.1.0"
 
-    /// SauceNAO indexes to search, as a bit mask of index ids: Pixiv 5, Danbooru 9, Yande.re 12, Gelbooru 25.
-    public var saucenaoDBMask: Int = (1 << 5) | (1 << 9) | (1 << 12) | (1 << 25)
+    /// SauceNAO indexes to search, as a bit mask of index ids: Pixiv 5, Danbooru 9, Yande.re 12, Gelbooru 25;
+    /// nil searches every index (`db=999`).
+    public var saucenaoDBMask: Int? = (1 << 5) | (1 << 9) | (1 << 12) | (1 << 25)
     /// Results SauceNAO returns per search (`numres`).
     public var saucenaoResultCount = 8
     /// IQDB databases (`service[]`): 1 Danbooru, 2 Konachan, 3 Yande.re, 4 Gelbooru.
@@ -37,7 +38,7 @@ public struct LookupSettings: Sendable {
     public var timeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(60), lowSpeedWindow: .seconds(30))
     /// IQDB is slow and sometimes down: longer timeouts.
     public var iqdbTimeouts = HTTPTimeouts(connect: .seconds(20), total: .seconds(120), lowSpeedWindow: .seconds(60))
-    public var retry = RetryPolicy(maxAttempts: 4, baseDelay: .seconds(2), maxDelay: .seconds(60))
+    public var retry = RetryPolicy(maxAttempts: 3, baseDelay: .seconds(2), maxDelay: .seconds(60))
     /// Safety margin added to SauceNAO's 30-second window when pacing.
     public var pacingMargin: TimeInterval = 0.5
 
@@ -52,20 +53,19 @@ public struct LookupSettings: Sendable {
         public static let gelbooruUserID = "SLUICE_GELBOORU_USER_ID"
     }
 
-    /// These settings with secrets from the environment replacing those from the config file.
+    /// These settings with secrets from the environment replacing those from the config file; empty values
+    /// (the config file's `""` placeholders) count as unset.
     public func applyingEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> LookupSettings {
         var settings = self
-        func value(_ key: String) -> String? {
-            guard let value = environment[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-                return nil
-            }
-            return value
+        func value(_ text: String?) -> String? {
+            guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            return text
         }
-        settings.saucenaoAPIKey = value(EnvironmentKey.saucenaoAPIKey) ?? saucenaoAPIKey
-        settings.danbooruLogin = value(EnvironmentKey.danbooruLogin) ?? danbooruLogin
-        settings.danbooruAPIKey = value(EnvironmentKey.danbooruAPIKey) ?? danbooruAPIKey
-        settings.gelbooruAPIKey = value(EnvironmentKey.gelbooruAPIKey) ?? gelbooruAPIKey
-        settings.gelbooruUserID = value(EnvironmentKey.gelbooruUserID) ?? gelbooruUserID
+        settings.saucenaoAPIKey = value(environment[EnvironmentKey.saucenaoAPIKey]) ?? value(saucenaoAPIKey)
+        settings.danbooruLogin = value(environment[EnvironmentKey.danbooruLogin]) ?? value(danbooruLogin)
+        settings.danbooruAPIKey = value(environment[EnvironmentKey.danbooruAPIKey]) ?? value(danbooruAPIKey)
+        settings.gelbooruAPIKey = value(environment[EnvironmentKey.gelbooruAPIKey]) ?? value(gelbooruAPIKey)
+        settings.gelbooruUserID = value(environment[EnvironmentKey.gelbooruUserID]) ?? value(gelbooruUserID)
         return settings
     }
 

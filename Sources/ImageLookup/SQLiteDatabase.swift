@@ -11,14 +11,6 @@ enum SQLiteValue: Equatable, Sendable {
     case null
 
     var text: String? { if case .text(let value) = self { return value } else { return nil } }
-    var integer: Int64? { if case .integer(let value) = self { return value } else { return nil } }
-    var real: Double? {
-        switch self {
-        case .real(let value): return value
-        case .integer(let value): return Double(value)
-        default: return nil
-        }
-    }
 }
 
 /// A failed SQLite call, naming the database file and SQLite's own message.

@@ -10,8 +10,8 @@ struct SauceNAOAPI: Sendable {
     func search(fileAt path: String) async throws -> SauceNAOAnswer {
         let endpoint = settings.saucenaoEndpoint.trimmingSuffix("/")
         let key = settings.saucenaoAPIKey?.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
-        let url = "\(endpoint)/search.php?output_type=2&numres=\(settings.saucenaoResultCount)"
-            + "&dbmask=\(settings.saucenaoDBMask)&api_key=\(key)"
+        let indexes = settings.saucenaoDBMask.map { "dbmask=\($0)" } ?? "db=999"
+        let url = "\(endpoint)/search.php?output_type=2&numres=\(settings.saucenaoResultCount)&\(indexes)&api_key=\(key)"
         var request = HTTPRequest.multipart(
             url: url, parts: [.file(name: "file", path: path)], headers: [HTTPHeader("Accept", "application/json")],
             secrets: settings.secrets)

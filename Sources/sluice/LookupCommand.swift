@@ -151,7 +151,7 @@ extension LookupSettings {
         contact = section.contact.isEmpty ? nil : section.contact
         saucenaoEndpoint = section.saucenaoEndpoint
         saucenaoAPIKey = section.saucenaoAPIKey
-        if let mask = section.saucenaoDBMask { saucenaoDBMask = mask }
+        saucenaoDBMask = section.saucenaoDBMask
         saucenaoResultCount = section.saucenaoResultCount
         danbooruEndpoint = section.danbooruEndpoint
         danbooruLogin = section.danbooruLogin

@@ -62,6 +62,8 @@ struct LookupSettingsTests {
         var settings = LookupSettings()
         settings.saucenaoAPIKey = "from-file"
         settings.gelbooruUserID = "1"
+        settings.danbooruLogin = ""
+        settings.gelbooruAPIKey = "  "
         let applied = settings.applyingEnvironment([
             "SLUICE_SAUCENAO_API_KEY": "from-env", "SLUICE_DANBOORU_LOGIN": "me", "SLUICE_DANBOORU_API_KEY": "dk",
             "SLUICE_GELBOORU_API_KEY": "gk", "SLUICE_GELBOORU_USER_ID": " ",
@@ -70,6 +72,9 @@ struct LookupSettingsTests {
         #expect(applied.danbooruLogin == "me" && applied.danbooruAPIKey == "dk" && applied.gelbooruAPIKey == "gk")
         #expect(applied.gelbooruUserID == "1")
         #expect(Set(applied.secrets) == ["from-env", "me", "dk", "gk"])
+        // The config file's empty placeholders are unset, not empty keys.
+        let placeholders = settings.applyingEnvironment([:])
+        #expect(placeholders.danbooruLogin == nil && placeholders.gelbooruAPIKey == nil && placeholders.saucenaoAPIKey == "from-file")
     }
 
     @Test func defaultsMatchTheServices() {

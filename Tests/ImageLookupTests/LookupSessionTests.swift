@@ -49,6 +49,11 @@ struct LookupSessionTests {
         let upload = try #require(fakes.requests(to: .saucenao).first)
         #expect(upload.query["output_type"] == "2" && upload.query["numres"] == "8" && upload.query["dbmask"] == "33559072")
         #expect(upload.formParts.first?.name == "file")
+        // Without a mask every index is searched.
+        var allIndexes = fakes.settings()
+        allIndexes.saucenaoDBMask = nil
+        _ = try await workspace.session(allIndexes, time: ManualTime()).lookUp(imageAt: try workspace.image("all-indexes"))
+        #expect(fakes.requests(to: .saucenao).last?.query["db"] == "999")
 
         let before = fakes.requestCount
         // A new session on the same database, as after a restart.
@@ -59,7 +64,7 @@ struct LookupSessionTests {
 
         // Without the cache it searches again.
         _ = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: image, useCache: false)
-        #expect(fakes.requests(to: .saucenao).count == 2)
+        #expect(fakes.requests(to: .saucenao).count == 3)
     }
 
     @Test func nullResultsFallBackToIQDBAndGelbooruTagsByCategory() async throws {
@@ -224,6 +229,28 @@ struct LookupSessionTests {
         #expect(outcome.failures.contains { $0.service == .gelbooru && $0.message.contains("post 555 not found") })
     }
 
+    @Test func gelbooruTagsStayUncategorizedWhenTheTagEndpointFails() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.saucenao) { _ in .json(Fixtures.saucenao(results: "[\(Fixtures.saucenaoGelbooruResult(similarity: "92.3", gelbooruID: "9"))]")) }
+        fakes.on(.gelbooru) { request in
+            request.query["s"] == "tag" ? .respond(status: 502, body: Data("<html>Bad Gateway</html>".utf8)) : .json(Fixtures.gelbooruPosts(id: 9))
+        }
+        let outcome = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: try workspace.image("gelcat"))
+        #expect(outcome.result?.post?.tags.general.count == 8 && outcome.result?.post?.tags.artist.isEmpty == true)
+        #expect(outcome.failures.contains { $0.service == .gelbooru && $0.message.contains("HTTP 502") && $0.isTransient })
+    }
+
+    @Test func saucenaoServerErrorIsRetriedThenReportedAsTransient() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.saucenao) { _ in .html("<html><body>503 Service Unavailable</body></html>", status: 503) }
+        let outcome = try await workspace.session(fakes.settings(), time: ManualTime()).lookUp(imageAt: try workspace.image("down"))
+        #expect(fakes.requests(to: .saucenao).count == 2)
+        #expect(outcome.failures.contains { $0.service == .saucenao && $0.message.contains("HTTP 503") && $0.isTransient })
+        #expect(outcome.result?.isMatch == false && !outcome.isConclusive)
+    }
+
     @Test func slowServicePastItsTimeoutIsAPerImageErrorAndTheRunGoesOn() async throws {
         let workspace = try LookupWorkspace()
         let fakes = try FakeServices()
@@ -257,6 +284,23 @@ struct LookupSessionTests {
         #expect(encoded.contains("api_key=REDACTED"))
     }
 
+    @Test func unreachableServicesAreSetAsideSoAnOfflineBatchFailsFast() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        var settings = fakes.settings()
+        settings.saucenaoEndpoint = "http://127.0.0.1:\(LoopbackServer.unusedPort())"
+        let time = ManualTime()
+        let images = try (0..<4).map { try workspace.image("offline-\($0)") }
+        let outcomes = try await workspace.session(settings, time: time).lookUp(images: images)
+        // Two images find SauceNAO unreachable; the next two do not wait for it.
+        #expect(outcomes[0...1].allSatisfy { $0.failures.contains { $0.service == .saucenao && $0.message.contains("connection failed") } })
+        #expect(outcomes[2...3].allSatisfy { $0.failures.contains { $0.service == .saucenao && $0.message.contains("not asked") } })
+        #expect(time.sleeps.count == 2)  // one backoff for each of the first two images, none for the set-aside ones
+        // The other services kept answering.
+        #expect(outcomes.allSatisfy { $0.result?.isMatch == false })
+        #expect(fakes.requests(to: .iqdb).count == 4)
+    }
+
     @Test func truncatedAndGarbageAnswersArePerImageErrors() async throws {
         let workspace = try LookupWorkspace()
         let fakes = try FakeServices()
@@ -278,6 +322,24 @@ struct LookupSessionTests {
             .lookUp(images: [missing, try workspace.image("present")])
         #expect(outcomes[0].failures.first?.service == .file && outcomes[0].failures.first?.message.contains("cannot be read") == true)
         #expect(outcomes[1].isConclusive)
+    }
+
+    @Test func cancellationAbortsTheTransferInFlightAndReportsTheRest() async throws {
+        let workspace = try LookupWorkspace()
+        let fakes = try FakeServices()
+        fakes.on(.iqdb) { _ in .delayed(seconds: 30, then: .html(Fixtures.iqdbNoMatch)) }
+        let session = try workspace.session(fakes.settings(), time: ManualTime())
+        let images = try [workspace.image("hang"), workspace.image("never")]
+        let task = Task { await session.lookUp(images: images) }
+        let deadline = Date().addingTimeInterval(5)
+        while fakes.requests(to: .iqdb).isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let cancelledAt = Date()
+        task.cancel()
+        let outcomes = await task.value
+        #expect(Date().timeIntervalSince(cancelledAt) < 3)
+        #expect(outcomes.count == 2)
+        #expect(outcomes[0].failures.contains { $0.message == "cancelled" })
+        #expect(outcomes[1].failures.first?.message == "not looked up: cancelled")
     }
 
     @Test func pacingToAnEnforcingFakeProvokesNo429() async throws {
