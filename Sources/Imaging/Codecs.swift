@@ -159,6 +159,8 @@ enum Codecs {
 
     static func encodePNG(_ image: PixelImage) throws(ImagingError) -> [UInt8] {
         var header = sluice_png_image()
+        // Fast filtering and compression: PNGs written here are test data and examples, not archives.
+        header.flags = UInt32(PNG_IMAGE_FLAG_FAST)
         header.width = UInt32(image.width)
         header.height = UInt32(image.height)
         switch image.layout {
