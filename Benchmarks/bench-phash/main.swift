@@ -166,3 +166,27 @@ let sortedDistances = distances.sorted()
 print(String(format: "agreement with imagehash over %d images: mean %.2f bits, median %d, max %d of 64",
              distances.count, Double(distances.reduce(0, +)) / Double(max(1, distances.count)),
              sortedDistances.isEmpty ? -1 : sortedDistances[sortedDistances.count / 2], sortedDistances.last ?? -1))
+
+// Matching a 1,000-entry result against its manifest, after hashing: the 300 real hashes plus 700 synthetic ones;
+// every tenth result re-encoded (new SHA-256, half size, a few bits of hash drift), all renamed and shuffled.
+var generator = SystemRandomNumberGenerator()
+var manifest: [ManifestEntry] = []
+for index in 0..<1000 {
+    let real = index < files.count ? ledger.hashes[files[index]]?.value : nil
+    manifest.append(ManifestEntry(
+        originalPath: "set/image_\(index).png", sha256: "sha-\(index)", size: 1 << 20, width: 1000 + index % 300,
+        height: 800 + index % 200, perceptualHash: real ?? UInt64.random(in: 0...UInt64.max, using: &generator)))
+}
+var results: [ResultImage] = []
+for (position, index) in Array(0..<1000).shuffled().enumerated() {
+    let entry = manifest[index]
+    let name = ResultLayout.entryName(index: position, originalExtension: "png")
+    results.append(index % 10 == 0
+        ? ResultImage(name: name, sha256: "new-\(index)", width: entry.width / 2, height: entry.height / 2, perceptualHash: entry.perceptualHash ^ 0b101)
+        : ResultImage(name: name, sha256: entry.sha256, width: entry.width, height: entry.height, perceptualHash: entry.perceptualHash))
+}
+let matchStart = now()
+let report = ResultMatcher.match(manifest: manifest, results: results)
+print(String(format: "matching 1,000 result entries against a 1,000-entry manifest: %.1f ms (%d exact, %d perceptual, %d unmatched)",
+             Double(now() - matchStart) / 1e6, report.exactCount, report.matches.count - report.exactCount,
+             report.unmatchedResults.count + report.ambiguousResults.count))

@@ -4,6 +4,7 @@
 #include <png.h>
 #include <webp/decode.h>
 #include <webp/encode.h>
+#include <libdeflate.h>
 
 /// WebPInitDecoderConfig is an inline wrapper around a versioned call; this keeps the ABI version in C.
 static inline int sluice_webp_init_decoder_config(WebPDecoderConfig *config) {
