@@ -172,6 +172,13 @@ struct PixelOperationTests {
         #expect(try PerceptualHash.compute(ImageDecoder.decode(bytes, source: "m")).distance(to: hashUpright) > 10)
     }
 
+    @Test(arguments: 1...8)
+    func uprightSizeSwapsSidesForQuarterTurns(orientation: Int) {
+        let size = ImageHeader(format: .jpeg, width: 300, height: 200).uprightSize(orientation: orientation)
+        let expected = grid.oriented(exif: orientation)
+        #expect((size.width > size.height) == (expected.width > expected.height))
+    }
+
     @Test func shrinkingAveragesAreas() {
         let image = PixelImage(width: 4, height: 2, layout: .gray, pixels: [0, 100, 200, 40, 10, 110, 210, 50])
         #expect(image.resized(width: 2, height: 1).pixels == [55, 125])
