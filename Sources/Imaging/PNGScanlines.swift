@@ -132,28 +132,40 @@ enum PNGScanlines {
     @inline(__always)
     private static func unfilterRGB(_ row: UnsafeMutablePointer<UInt8>, up: UnsafeMutablePointer<UInt8>, filter: UInt8, pixels: Int) {
         var r = 0, g = 0, b = 0
-        var upR = 0, upG = 0, upB = 0
-        for x in 0..<pixels {
-            let pixel = row + 3 * x, above = up + 3 * x
-            let aboveR = Int(above[0]), aboveG = Int(above[1]), aboveB = Int(above[2])
-            switch filter {
-            case 1:
+        switch filter {
+        case 1:
+            for x in 0..<pixels {
+                let pixel = row + 3 * x
                 r = (Int(pixel[0]) + r) & 0xFF
                 g = (Int(pixel[1]) + g) & 0xFF
                 b = (Int(pixel[2]) + b) & 0xFF
-            case 3:
-                r = (Int(pixel[0]) + (r + aboveR) >> 1) & 0xFF
-                g = (Int(pixel[1]) + (g + aboveG) >> 1) & 0xFF
-                b = (Int(pixel[2]) + (b + aboveB) >> 1) & 0xFF
-            default:
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
+            }
+        case 3:
+            for x in 0..<pixels {
+                let pixel = row + 3 * x, above = up + 3 * x
+                r = (Int(pixel[0]) + (r + Int(above[0])) >> 1) & 0xFF
+                g = (Int(pixel[1]) + (g + Int(above[1])) >> 1) & 0xFF
+                b = (Int(pixel[2]) + (b + Int(above[2])) >> 1) & 0xFF
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
+            }
+        default:
+            var upR = 0, upG = 0, upB = 0
+            for x in 0..<pixels {
+                let pixel = row + 3 * x, above = up + 3 * x
+                let aboveR = Int(above[0]), aboveG = Int(above[1]), aboveB = Int(above[2])
                 r = (Int(pixel[0]) + paeth(r, aboveR, upR)) & 0xFF
                 g = (Int(pixel[1]) + paeth(g, aboveG, upG)) & 0xFF
                 b = (Int(pixel[2]) + paeth(b, aboveB, upB)) & 0xFF
                 (upR, upG, upB) = (aboveR, aboveG, aboveB)
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
             }
-            pixel[0] = UInt8(truncatingIfNeeded: r)
-            pixel[1] = UInt8(truncatingIfNeeded: g)
-            pixel[2] = UInt8(truncatingIfNeeded: b)
         }
     }
 
