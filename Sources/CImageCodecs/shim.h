@@ -4,6 +4,7 @@
 #include <png.h>
 #include <webp/decode.h>
 #include <webp/encode.h>
+#include <libdeflate.h>
 
 /// WebPInitDecoderConfig is an inline wrapper around a versioned call; this keeps the ABI version in C.
 static inline int sluice_webp_init_decoder_config(WebPDecoderConfig *config) {
@@ -17,8 +18,7 @@ static inline int sluice_webp_get_features(const uint8_t *data, size_t size, Web
 
 /// A fresh png_image for the simplified libpng API (version set, everything else zero).
 static inline png_image sluice_png_image(void) {
-    png_image image;
-    memset(&image, 0, sizeof image);
+    png_image image = {0};
     image.version = PNG_IMAGE_VERSION;
     return image;
 }

@@ -39,6 +39,11 @@ public struct ImageHeader: Sendable, Equatable {
         self.height = height
     }
 
+    /// Width and height as displayed: EXIF orientations 5–8 turn the image a quarter, swapping the stored sides.
+    public func uprightSize(orientation: Int) -> (width: Int, height: Int) {
+        (5...8).contains(orientation) ? (height, width) : (width, height)
+    }
+
     /// Reads only as much of the file as the header needs (JPEG segments are skipped by seeking).
     public static func read(path: String) throws(ImagingError) -> ImageHeader {
         guard let handle = FileHandle(forReadingAtPath: path) else {

@@ -22,29 +22,46 @@ extension PixelImage {
         }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         var noise = SplitMix64(seed: seed ^ 0xA5A5_A5A5)
-        pixels.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                let t = height > 1 ? Double(y) / Double(height - 1) : 0
-                let base = (
-                    Int(Double(top.0) * (1 - t) + Double(bottom.0) * t),
-                    Int(Double(top.1) * (1 - t) + Double(bottom.1) * t),
-                    Int(Double(top.2) * (1 - t) + Double(bottom.2) * t)
-                )
-                for x in 0..<width {
-                    var (r, g, b) = base
-                    for shape in shapes where x >= shape.x0 && x <= shape.x1 && y >= shape.y0 && y <= shape.y1 {
-                        if shape.isCircle {
-                            let dx = Double(2 * x - shape.x0 - shape.x1) / Double(max(1, shape.x1 - shape.x0))
-                            let dy = Double(2 * y - shape.y0 - shape.y1) / Double(max(1, shape.y1 - shape.y0))
-                            if dx * dx + dy * dy > 1 { continue }
-                        }
-                        (r, g, b) = shape.color
+        var row = [Int](repeating: 0, count: width * 3)
+        pixels.withUnsafeMutableBufferPointer { outBuffer in
+            row.withUnsafeMutableBufferPointer { rowBuffer in
+                let out = outBuffer.baseAddress!, line = rowBuffer.baseAddress!
+                for y in 0..<height {
+                    let t = height > 1 ? Double(y) / Double(height - 1) : 0
+                    let base = [top.0, top.1, top.2].enumerated().map { channel, start in
+                        Int(Double(start) * (1 - t) + Double([bottom.0, bottom.1, bottom.2][channel]) * t)
                     }
-                    let jitter = grain > 0 ? Int(noise.next() % UInt64(2 * grain + 1)) - grain : 0
-                    let index = (y * width + x) * 3
-                    out[index] = UInt8(clamping: r + jitter)
-                    out[index + 1] = UInt8(clamping: g + jitter)
-                    out[index + 2] = UInt8(clamping: b + jitter)
+                    for x in 0..<width {
+                        line[x * 3] = base[0]
+                        line[x * 3 + 1] = base[1]
+                        line[x * 3 + 2] = base[2]
+                    }
+                    // Paint each shape's span on this row, later shapes over earlier ones.
+                    for shape in shapes where y >= shape.y0 && y <= shape.y1 {
+                        var from = shape.x0, to = shape.x1
+                        if shape.isCircle {
+                            let dy = Double(2 * y - shape.y0 - shape.y1) / Double(max(1, shape.y1 - shape.y0))
+                            let half = (1 - dy * dy).squareRoot() * Double(shape.x1 - shape.x0) / 2
+                            let center = Double(shape.x0 + shape.x1) / 2
+                            from = Int((center - half).rounded(.up))
+                            to = Int((center + half).rounded(.down))
+                        }
+                        from = max(from, 0)
+                        to = min(to, width - 1)
+                        guard from <= to else { continue }
+                        for x in from...to {
+                            line[x * 3] = shape.color.0
+                            line[x * 3 + 1] = shape.color.1
+                            line[x * 3 + 2] = shape.color.2
+                        }
+                    }
+                    let target = out + y * width * 3
+                    for x in 0..<width {
+                        let jitter = grain > 0 ? Int(noise.next() % UInt64(2 * grain + 1)) - grain : 0
+                        target[x * 3] = UInt8(clamping: line[x * 3] + jitter)
+                        target[x * 3 + 1] = UInt8(clamping: line[x * 3 + 1] + jitter)
+                        target[x * 3 + 2] = UInt8(clamping: line[x * 3 + 2] + jitter)
+                    }
                 }
             }
         }

@@ -27,9 +27,8 @@ public struct ZipEntry: Sendable, Equatable {
     }
 
     init(record: ZipCentralRecord) {
-        if record.flags & ZipFormat.flagUTF8 != 0, let text = String(validating: record.nameBytes, as: UTF8.self) {
-            name = text
-        } else if let text = String(validating: record.nameBytes, as: UTF8.self) {
+        // Valid UTF-8 is read as UTF-8 even without flag bit 11 (many archivers omit it); other bytes map one-to-one.
+        if let text = String(validating: record.nameBytes, as: UTF8.self) {
             name = text
         } else {
             name = String(String.UnicodeScalarView(record.nameBytes.map { Unicode.Scalar($0) }))

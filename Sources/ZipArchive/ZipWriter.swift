@@ -329,7 +329,7 @@ private final class ReadAheadQueue: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let budget: Int
-    private var items: [Item] = []
+    private var items: [Item?] = []
     private var head = 0
     private var bytesHeld = 0
     private var producing = true
@@ -360,9 +360,8 @@ private final class ReadAheadQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && producing { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        items[head] = .failure(.io(file: "", detail: "taken"))
+        guard head < items.count, let item = items[head] else { return nil }
+        items[head] = nil  // hand the bytes over; the slot is reused once the queue drains
         head += 1
         bytesHeld -= (try? item.get().memoryCost) ?? 0
         if head == items.count {

@@ -1,6 +1,7 @@
 import Foundation
-import Imaging
 import Testing
+
+@testable import Imaging
 
 /// A unique temporary folder for one test, removed when the test ends.
 struct TemporaryFolder: ~Copyable {
@@ -88,6 +89,39 @@ struct ImageDecodingTests {
         }
     }
 
+    /// The fast luma path (libdeflate + our unfiltering) must agree exactly with libpng for every filter type.
+    @Test(arguments: [PixelLayout.gray, .rgb, .rgba], [true, false])
+    func fastPNGLumaMatchesLibpng(layout: PixelLayout, fast: Bool) throws {
+        let color = PixelImage.pattern(width: 173, height: 91, seed: 31)
+        let image: PixelImage
+        switch layout {
+        case .gray: image = color.grayscale()
+        case .rgb: image = color
+        case .rgba:
+            var pixels: [UInt8] = []
+            for index in 0..<(173 * 91) { pixels += color.pixels[(index * 3)..<(index * 3 + 3)] + [UInt8(index % 256)] }
+            image = PixelImage(width: 173, height: 91, layout: .rgba, pixels: pixels)
+        }
+        let bytes = try Codecs.encodePNG(image, fast: fast)
+        let viaFastPath = try #require(try Codecs.decodePNGLuma(bytes, source: "m"))
+        let viaLibpng = try ImageDecoder.decode(bytes, source: "m", layout: layout == .rgba ? .rgba : .rgb).grayscale()
+        #expect(viaFastPath == viaLibpng)
+    }
+
+    @Test func palettePNGFallsBackToLibpng() throws {
+        // A 2x1 palette PNG (colour type 3: red, blue) made with Python's zlib and struct: the fast path declines it, libpng decodes it.
+        let bytes: [UInt8] = [
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+            0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x03, 0x00, 0x00, 0x00, 0xC3, 0xFC, 0x8F, 0xB8, 0x00, 0x00, 0x00,
+            0x06, 0x50, 0x4C, 0x54, 0x45, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0x6C, 0xA1, 0xFD, 0x8E, 0x00, 0x00, 0x00,
+            0x0B, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x60, 0x04, 0x00, 0x00, 0x04, 0x00, 0x02, 0xBF, 0x7A,
+            0x3F, 0x4A, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        ]
+        #expect(try Codecs.decodePNGLuma(bytes, source: "p") == nil)
+        let gray = try ImageDecoder.decode(bytes, source: "p", layout: .gray)
+        #expect(gray.pixels == [76, 29])
+    }
+
     @Test func jpegShrinksOnLoadByDCTScaling() throws {
         let bytes = try ImageEncoder.encode(PixelImage.pattern(width: 1600, height: 1200, seed: 2), as: .jpeg)
         let small = try ImageDecoder.decode(bytes, source: "memory", layout: .gray, minimumSide: 64)
@@ -136,6 +170,13 @@ struct PixelOperationTests {
         let hashUpright = PerceptualHash.compute(upright)
         #expect(try PerceptualHash.compute(ImageDecoder.decode(bytes, source: "m", orientation: 6)) == hashUpright)
         #expect(try PerceptualHash.compute(ImageDecoder.decode(bytes, source: "m")).distance(to: hashUpright) > 10)
+    }
+
+    @Test(arguments: 1...8)
+    func uprightSizeSwapsSidesForQuarterTurns(orientation: Int) {
+        let size = ImageHeader(format: .jpeg, width: 300, height: 200).uprightSize(orientation: orientation)
+        let expected = grid.oriented(exif: orientation)
+        #expect((size.width > size.height) == (expected.width > expected.height))
     }
 
     @Test func shrinkingAveragesAreas() {

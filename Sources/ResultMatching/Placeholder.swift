@@ -1,1 +1,0 @@
-// ResultMatching: placeholder until its first real file lands; delete me then.
