@@ -47,7 +47,7 @@ extension Engine {
                 }
                 continue
             }
-            let scored = manifests.map { ($0.0, $0.1, ResultMapping.make(manifest: $0.1, images: examined.images)) }
+            let scored = manifests.map { ($0.0, $0.1, ResultMapping.make(manifest: $0.1, images: examined.images, undecodable: examined.undecodable)) }
             guard let best = scored.max(by: { $0.2.score < $1.2.score }), best.2.score >= ResultMapping.acceptScore else {
                 examinedCandidates.insert(key)
                 try? FileManager.default.removeItem(at: scratch)

@@ -180,7 +180,9 @@ public final class Engine: @unchecked Sendable {
         let action = job.machine.event(.stepFinished(step, outcome))
         switch action {
         case .fail(let message): record(&job, .error, "FAILED at \(step.label): \(message)")
-        case .waitForUser(let reason), .waitForFile(let reason): record(&job, .info, "waiting: \(reason)")
+        case .waitForUser(let reason), .waitForFile(let reason):
+            record(&job, .info, "waiting: \(reason)")
+            if jobConfig(job).notify.desktop { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
         case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
         default: break
         }

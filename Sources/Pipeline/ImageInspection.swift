@@ -9,7 +9,10 @@ public enum ImageInspection {
         let header = try ImageHeader.read(path: path)
         // Broken EXIF never makes an image unreadable: it is decoded upright-as-stored instead.
         let orientation = (try? ExifFacts.read(from: path))?.orientation ?? 1
-        let hash = try PerceptualHash.compute(path: path, orientation: (1...8).contains(orientation) ? orientation : 1)
-        return ImageFacts(width: header.width, height: header.height, format: header.format.rawValue, perceptualHash: hash.value)
+        let upright = (1...8).contains(orientation) ? orientation : 1
+        let hash = try PerceptualHash.compute(path: path, orientation: upright)
+        // Dimensions as displayed (orientation applied), the same frame the perceptual hash saw.
+        let size = header.uprightSize(orientation: upright)
+        return ImageFacts(width: size.width, height: size.height, format: header.format.rawValue, perceptualHash: hash.value)
     }
 }

@@ -11,37 +11,49 @@ extension DropFilter {
 
 /// `sluice run ROOT --once`: the daemon's engine without watching; returns when every job waits or is done.
 public enum OnceRunner {
-    /// Drops still being written are waited for (up to the settle period at a time) rather than taken half-done.
+    /// Drops still being written are waited for (a few settle periods at most) rather than taken half-done; drops
+    /// held for another reason (a temporary name, an incomplete zip) are reported and left for a later run.
     public static func run(_ engine: Engine, output: @Sendable (String) -> Void = { _ in }) throws {
         let settle = TimeInterval(engine.config.watch.settleMilliseconds) / 1000
         let filter = DropFilter.sluiceDrops
-        var rounds = 0
+        let giveUp = Date().addingTimeInterval(max(30, settle * 10))
+        var reported: Set<String> = []
         while true {
-            rounds += 1
-            var unsettled = 0
+            var changing = 0
             try engine.reconcile { url in
-                let quiet = isQuiet(url, settle: settle, filter: filter)
-                if !quiet { unsettled += 1 }
-                return quiet
+                switch look(at: url, settle: settle, filter: filter) {
+                case .settled:
+                    return true
+                case .changing:
+                    changing += 1
+                    return false
+                case .held(let reason):
+                    if reported.insert(url.path).inserted { output("\(url.path): not taken yet: \(reason)") }
+                    return false
+                }
             }
             let steps = engine.runUntilIdle()
-            if steps == 0 && unsettled == 0 { break }
-            if steps == 0 && unsettled > 0 {
-                if rounds > 10_000 { break }
-                Thread.sleep(forTimeInterval: max(0.05, settle / 4))
-            }
+            if steps > 0 { continue }
+            if changing == 0 || Date() > giveUp { break }
+            Thread.sleep(forTimeInterval: max(0.05, settle / 4))
         }
     }
 
-    /// Unchanged over the settle period, nothing modified within it, and no temporary files inside.
-    static func isQuiet(_ url: URL, settle: TimeInterval, filter: DropFilter) -> Bool {
-        guard let first = EntrySnapshot.take(url) else { return false }
-        let newest = first.items.map(\.modified).max() ?? 0
+    enum Look: Equatable {
+        case settled
+        case changing
+        case held(String)
+    }
+
+    /// Settled: nothing in the entry modified within the settle period, and nothing holds it back.
+    static func look(at url: URL, settle: TimeInterval, filter: DropFilter) -> Look {
+        guard let snapshot = EntrySnapshot.take(url) else { return .changing }
+        let newest = snapshot.items.map(\.modified).max() ?? 0
         let age = Date().timeIntervalSince1970 - TimeInterval(newest) / 1_000_000_000
-        if age < settle { return false }
-        if filter.blockingReason(directory: url.deletingLastPathComponent(), name: url.lastPathComponent, snapshot: first) != nil {
-            return false
+        if age < settle { return .changing }
+        if let reason = filter.blockingReason(directory: url.deletingLastPathComponent(), name: url.lastPathComponent, snapshot: snapshot) {
+            return .held(reason)
         }
-        return true
+        return .settled
     }
 }

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Hashing
 import Jobs
+import ResultMatching
 import SystemIO
 import ZipArchive
 
@@ -17,6 +18,8 @@ struct ResultIntake {
         let zip: URL
         let extracted: URL
         let images: [ResultImage]
+        /// Images that could not be decoded: reported as unmatched, never guessed.
+        let undecodable: [String]
         let otherFiles: [String]
     }
 
@@ -57,19 +60,22 @@ struct ResultIntake {
         try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
         let files = try ZipReader(path: zip.path).extractAll(into: scratch.path, limits: ZipExtractionLimits())
         var images: [ResultImage] = []
+        var undecodable: [String] = []
         var others: [String] = []
         for name in files.sorted() {
             let path = scratch.appendingPathComponent(name).path
             if DatasetFiles.isImage(name) {
-                let facts = try? inspectImage(path)
+                guard let facts = try? inspectImage(path), let hash = facts.perceptualHash else {
+                    undecodable.append(name)
+                    continue
+                }
                 images.append(ResultImage(
-                    name: name, sha256: try FileDigest.hex(of: path), width: facts?.width ?? 0, height: facts?.height ?? 0,
-                    perceptualHash: facts?.perceptualHash))
+                    name: name, sha256: try FileDigest.hex(of: path), width: facts.width, height: facts.height, perceptualHash: hash))
             } else if !name.lowercased().hasSuffix(".txt") {
                 others.append(name)
             }
         }
-        return Examined(zip: zip, extracted: scratch, images: images, otherFiles: others)
+        return Examined(zip: zip, extracted: scratch, images: images, undecodable: undecodable, otherFiles: others)
     }
 
     private func modificationDate(_ url: URL) -> Date? {
@@ -80,13 +86,4 @@ struct ResultIntake {
     func isInRootDownloads(_ zip: URL) -> Bool {
         zip.deletingLastPathComponent().standardizedFileURL.path == layout.downloads.standardizedFileURL.path
     }
-}
-
-/// One image of a result zip, fingerprinted for matching.
-public struct ResultImage: Codable, Equatable, Sendable {
-    public let name: String
-    public let sha256: String
-    public let width: Int
-    public let height: Int
-    public let perceptualHash: UInt64?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ResultMatching
 import SystemIO
 
 /// Which returned file is which original (DESIGN §4): by SHA-256 first, then by perceptual hash and aspect ratio for
@@ -12,20 +13,25 @@ public struct ResultMapping: Codable, Equatable, Sendable {
 
     public let pairs: [Pair]
     public let unmatched: [String]
-    /// The share of the result's images that matched this manifest, 0…1.
+    /// How well the result fits the manifest, 0…1 (twice the matches over the images on both sides).
     public let score: Double
 
     public var exactMatches: Int { pairs.filter(\.byContent).count }
 
-    /// A result goes to a job only when at least this share of its images are that job's.
+    /// A result goes to a job only when it fits that job's upload at least this well.
     static let acceptScore = 0.5
 
-    static func make(manifest: UploadManifest, images: [ResultImage]) -> ResultMapping {
-        let matches = ResultMatcherAdapter.match(manifest: manifest, images: images)
-        let matched = Set(matches.map(\.result))
-        let unmatched = images.map(\.name).filter { !matched.contains($0) }
-        let score = images.isEmpty ? 0 : Double(matches.count) / Double(images.count)
-        return ResultMapping(pairs: matches.sorted { $0.result < $1.result }, unmatched: unmatched, score: score)
+    /// Matches a result's fingerprinted images against a job's upload manifest; ambiguous files stay unmatched.
+    static func make(manifest: UploadManifest, images: [ResultImage], undecodable: [String] = []) -> ResultMapping {
+        let entries = manifest.entries.compactMap { entry in
+            entry.perceptualHash.flatMap { UInt64($0, radix: 16) }.map { hash in
+                ManifestEntry(originalPath: entry.original, sha256: entry.sha256, size: entry.size, width: entry.width, height: entry.height, perceptualHash: hash)
+            }
+        }
+        let report = ResultMatcher.match(manifest: entries, results: images)
+        let pairs = report.matches.map { Pair(result: $0.resultName, original: $0.originalPath, byContent: $0.kind == .exact) }
+        let unmatched = (report.unmatchedResults + report.ambiguousResults + undecodable).sorted()
+        return ResultMapping(pairs: pairs.sorted { $0.result < $1.result }, unmatched: unmatched, score: report.score)
     }
 
     static func file(in jobFolder: URL) -> URL { jobFolder.appendingPathComponent("result-mapping.json") }

@@ -130,3 +130,36 @@ import Testing
         #expect(try ZipInspection.unzipTest(zip).ok)
     }
 }
+
+@Suite struct DaemonSignalTests {
+    @Test func sighupReloadsTheConfigAndABrokenOneIsReportedNotFatal() throws {
+        let root = try TestRoot(config: "pipeline.autotag: false\nwatch.settle_ms: 300")
+        defer { root.remove() }
+        let daemon = try SluiceProcess(["watch", root.url.path])
+        defer { daemon.signal(SIGKILL) }
+        #expect(eventually(timeout: 20) { daemon.stderr.contains("watching") })
+        let config = root.url.appendingPathComponent("sluice.yaml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = TestRoot.apply("final.layout: kohya", to: text)
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(eventually(timeout: 20) { daemon.stderr.contains("\(config.path): reloaded") }, "\(daemon.stderr)")
+        try (text + "\nbogus_key: 1\n").write(to: config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(eventually(timeout: 20) { daemon.stderr.contains("unknown key 'bogus_key'") }, "\(daemon.stderr)")
+        #expect(daemon.process.isRunning, "a broken config on reload keeps the previous one")
+        // The reloaded layout applies to a new job.
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        let dataset = try TestDatasets.booru(named: "hup", images: 2, in: root.url.deletingLastPathComponent())
+        try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("hup"))
+        let review = root.folder("review").appendingPathComponent("hup")
+        #expect(eventually(timeout: 60) { FileManager.default.fileExists(atPath: review.appendingPathComponent("REVIEW.md").path) })
+        FileManager.default.createFile(atPath: review.appendingPathComponent("RESUME").path, contents: nil)
+        #expect(eventually(timeout: 60) { root.finalZips().count == 1 })
+        let names = try ZipInspection.contents(of: try #require(root.finalZips().first)).keys
+        #expect(names.allSatisfy { $0.hasPrefix("10_hup/") }, "\(names.sorted())")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 30) == 0)
+    }
+}
