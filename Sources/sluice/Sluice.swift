@@ -6,6 +6,6 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Prepares anime-style image datasets for LoRA training and organizes image libraries.",
-        subcommands: []
+        subcommands: [SidecarCommand.self]
     )
 }
