@@ -13,13 +13,23 @@ public struct SidecarStore: Sendable {
         case skippedAlreadyProcessed
     }
 
+    /// How hard a write works to survive a power cut; every write is atomic either way (temp file, rename).
+    public enum Durability: Sendable {
+        /// fsync the sidecar before the rename and its folder after it (the default).
+        case flushed
+        /// Rename only, as exiftool does: readers never see half a file, but a crash may lose recent writes.
+        case renameOnly
+    }
+
     /// Written into the processed marker and the packet's `x:xmptk`.
     public var toolVersion: String
+    public var durability: Durability
 
     public static let defaultToolVersion = "0.1.0"
 
-    public init(toolVersion: String = SidecarStore.defaultToolVersion) {
+    public init(toolVersion: String = SidecarStore.defaultToolVersion, durability: Durability = .flushed) {
         self.toolVersion = toolVersion
+        self.durability = durability
     }
 
     /// `<image>.<ext>.xmp`, the digiKam/darktable name (a.jpg and a.png do not clash).
@@ -45,12 +55,24 @@ public struct SidecarStore: Sendable {
         _ update: SidecarUpdate, forImage image: URL, force: Bool = false, date: Date = Date()
     ) throws(SidecarError) -> Outcome {
         let target = Self.sidecarURL(forImage: image)
-        switch try decide(update, forImage: image, force: force, date: date) {
+        switch try decide(update, forImage: image, force: force, marker: marker(at: date)) {
         case .unchanged: return .unchanged
         case .skippedAlreadyProcessed: return .skippedAlreadyProcessed
         case .write(let bytes, let isNew):
             do {
-                try FileOperations.writeAtomically(Data(bytes), to: target)
+                switch durability {
+                case .flushed:
+                    try FileOperations.writeAtomically(Data(bytes), to: target)
+                case .renameOnly:
+                    let temporary = Self.temporaryURL(for: target, index: 0)
+                    try Self.stage(bytes, at: temporary, for: target)
+                    do { try FileOperations.rename(temporary.path, to: target.path) } catch {
+                        try? FileManager.default.removeItem(at: temporary)
+                        throw error
+                    }
+                }
+            } catch let error as SidecarError {
+                throw error
             } catch {
                 throw .cannotWrite(path: target.path, reason: "\(error)")
             }
@@ -58,23 +80,30 @@ public struct SidecarStore: Sendable {
         }
     }
 
-    /// Writes many sidecars with one flush per file and one per folder at the end instead of two per file.
+    private static func temporaryURL(for target: URL, index: Int) -> URL {
+        target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(index)-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Writes many sidecars, staging them all before flushing, so the flushes of a batch overlap.
     ///
-    /// Each sidecar is still replaced atomically (temp file, fsync, rename); a failure affects only its own image.
+    /// Each sidecar is still replaced atomically (temp file, fsync when `.flushed`, rename), and each folder
+    /// is flushed once at the end. A failure affects only its own image.
     public func writeAll(
         _ updates: [(image: URL, update: SidecarUpdate)], force: Bool = false, date: Date = Date()
     ) -> [Result<Outcome, SidecarError>] {
+        let marker = self.marker(at: date)
         var results: [Result<Outcome, SidecarError>] = []
+        results.reserveCapacity(updates.count)
         var staged: [(index: Int, temporary: URL, target: URL)] = []
         for (index, item) in updates.enumerated() {
             let target = Self.sidecarURL(forImage: item.image)
             do {
-                switch try decide(item.update, forImage: item.image, force: force, date: date) {
+                switch try decide(item.update, forImage: item.image, force: force, marker: marker) {
                 case .unchanged: results.append(.success(.unchanged))
                 case .skippedAlreadyProcessed: results.append(.success(.skippedAlreadyProcessed))
                 case .write(let bytes, let isNew):
-                    let temporary = target.deletingLastPathComponent()
-                        .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(index)")
+                    let temporary = Self.temporaryURL(for: target, index: index)
                     try Self.stage(bytes, at: temporary, for: target)
                     staged.append((index, temporary, target))
                     results.append(.success(isNew ? .created : .updated))
@@ -86,7 +115,7 @@ public struct SidecarStore: Sendable {
         var folders = Set<String>()
         for entry in staged {
             do {
-                try FileOperations.syncFile(at: entry.temporary.path)
+                if durability == .flushed { try FileOperations.syncFile(at: entry.temporary.path) }
                 try FileOperations.rename(entry.temporary.path, to: entry.target.path)
                 folders.insert(entry.target.deletingLastPathComponent().path)
             } catch {
@@ -94,7 +123,7 @@ public struct SidecarStore: Sendable {
                 results[entry.index] = .failure(.cannotWrite(path: entry.target.path, reason: "\(error)"))
             }
         }
-        for folder in folders.sorted() {
+        for folder in folders.sorted() where durability == .flushed {
             do {
                 try FileOperations.syncDirectory(at: folder)
             } catch {
@@ -115,10 +144,9 @@ public struct SidecarStore: Sendable {
     }
 
     private func decide(
-        _ update: SidecarUpdate, forImage image: URL, force: Bool, date: Date
+        _ update: SidecarUpdate, forImage image: URL, force: Bool, marker: ProcessedMarker
     ) throws(SidecarError) -> SidecarMerge.Decision {
         let existing = try loadExisting(forImage: image)
-        let marker = ProcessedMarker(version: toolVersion, date: Self.timestamp(date))
         return SidecarMerge.decide(
             existing: existing?.packet, existingIsCurrentName: existing?.isCurrentName ?? false, update: update,
             force: force, marker: marker, toolkit: "Sluice \(toolVersion)")
@@ -150,6 +178,10 @@ public struct SidecarStore: Sendable {
         } catch {
             throw .cannotRead(path: url.path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    private func marker(at date: Date) -> ProcessedMarker {
+        ProcessedMarker(version: toolVersion, date: Self.timestamp(date))
     }
 
     /// `2026-11-22T02:30:51Z`.

@@ -42,6 +42,7 @@ struct NamespaceScope {
 
     /// This scope plus the `xmlns` declarations of `element`.
     func extended(by element: XMLTree.Element) -> NamespaceScope {
+        guard element.attributes.contains(where: { $0.name.hasPrefix("xmlns") }) else { return self }
         var scope = self
         for attribute in element.attributes {
             if attribute.name == "xmlns" {
