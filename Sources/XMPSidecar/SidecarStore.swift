@@ -47,7 +47,7 @@ public struct SidecarStore: Sendable {
         try loadExisting(forImage: image)?.packet.contents
     }
 
-    /// Merges `update` into the image's sidecar and writes it atomically (fsync of file and folder).
+    /// Merges `update` into the image's sidecar and writes it atomically, flushed as `durability` says.
     /// - Parameters:
     ///   - force: write even when Sluice's marker says the image was processed already.
     ///   - date: the processing date recorded in the marker.
