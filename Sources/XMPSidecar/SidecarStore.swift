@@ -34,17 +34,17 @@ public struct SidecarStore: Sendable {
 
     /// `<image>.<ext>.xmp`, the digiKam/darktable name (a.jpg and a.png do not clash).
     public static func sidecarURL(forImage image: URL) -> URL {
-        image.deletingLastPathComponent().appendingPathComponent(image.lastPathComponent + ".xmp")
+        URL(fileURLWithPath: SidecarPaths(image: image.path).current)
     }
 
     /// `<image>.xmp`, the older Lightroom-style name, read when the current one is missing.
     public static func legacySidecarURL(forImage image: URL) -> URL {
-        image.deletingPathExtension().appendingPathExtension("xmp")
+        URL(fileURLWithPath: SidecarPaths(image: image.path).legacy)
     }
 
     /// The sidecar's contents, from the current name else the legacy one; nil when the image has none.
     public func read(forImage image: URL) throws(SidecarError) -> SidecarContents? {
-        try loadExisting(forImage: image)?.packet.contents
+        try loadExisting(SidecarPaths(image: image.path))?.packet.contents
     }
 
     /// Merges `update` into the image's sidecar and writes it atomically, flushed as `durability` says.
@@ -54,35 +54,30 @@ public struct SidecarStore: Sendable {
     public func write(
         _ update: SidecarUpdate, forImage image: URL, force: Bool = false, date: Date = Date()
     ) throws(SidecarError) -> Outcome {
-        let target = Self.sidecarURL(forImage: image)
-        switch try decide(update, forImage: image, force: force, marker: marker(at: date)) {
+        let paths = SidecarPaths(image: image.path)
+        switch try decide(update, paths: paths, force: force, marker: marker(at: date)) {
         case .unchanged: return .unchanged
         case .skippedAlreadyProcessed: return .skippedAlreadyProcessed
         case .write(let bytes, let isNew):
-            do {
-                switch durability {
-                case .flushed:
-                    try FileOperations.writeAtomically(Data(bytes), to: target)
-                case .renameOnly:
-                    let temporary = Self.temporaryURL(for: target, index: 0)
-                    try Self.stage(bytes, at: temporary, for: target)
-                    do { try FileOperations.rename(temporary.path, to: target.path) } catch {
-                        try? FileManager.default.removeItem(at: temporary)
-                        throw error
-                    }
+            switch durability {
+            case .flushed:
+                do {
+                    try FileOperations.writeAtomically(Data(bytes), to: URL(fileURLWithPath: paths.current))
+                } catch {
+                    throw .cannotWrite(path: paths.current, reason: "\(error)")
                 }
-            } catch let error as SidecarError {
-                throw error
-            } catch {
-                throw .cannotWrite(path: target.path, reason: "\(error)")
+            case .renameOnly:
+                let temporary = paths.temporary(index: 0, processID: getpid())
+                try Self.stage(bytes, at: temporary, for: paths.current)
+                do {
+                    try FileOperations.rename(temporary, to: paths.current)
+                } catch {
+                    unlink(temporary)
+                    throw .cannotWrite(path: paths.current, reason: "\(error)")
+                }
             }
             return isNew ? .created : .updated
         }
-    }
-
-    private static func temporaryURL(for target: URL, index: Int) -> URL {
-        target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(index)-\(UInt32.random(in: 0...UInt32.max))")
     }
 
     /// Writes many sidecars, staging them all before flushing, so the flushes of a batch overlap.
@@ -93,19 +88,20 @@ public struct SidecarStore: Sendable {
         _ updates: [(image: URL, update: SidecarUpdate)], force: Bool = false, date: Date = Date()
     ) -> [Result<Outcome, SidecarError>] {
         let marker = self.marker(at: date)
+        let processID = getpid()
         var results: [Result<Outcome, SidecarError>] = []
         results.reserveCapacity(updates.count)
-        var staged: [(index: Int, temporary: URL, target: URL)] = []
+        var staged: [(index: Int, temporary: String, paths: SidecarPaths)] = []
         for (index, item) in updates.enumerated() {
-            let target = Self.sidecarURL(forImage: item.image)
+            let paths = SidecarPaths(image: item.image.path)
             do {
-                switch try decide(item.update, forImage: item.image, force: force, marker: marker) {
+                switch try decide(item.update, paths: paths, force: force, marker: marker) {
                 case .unchanged: results.append(.success(.unchanged))
                 case .skippedAlreadyProcessed: results.append(.success(.skippedAlreadyProcessed))
                 case .write(let bytes, let isNew):
-                    let temporary = Self.temporaryURL(for: target, index: index)
-                    try Self.stage(bytes, at: temporary, for: target)
-                    staged.append((index, temporary, target))
+                    let temporary = paths.temporary(index: index, processID: processID)
+                    try Self.stage(bytes, at: temporary, for: paths.current)
+                    staged.append((index, temporary, paths))
                     results.append(.success(isNew ? .created : .updated))
                 }
             } catch {
@@ -115,68 +111,69 @@ public struct SidecarStore: Sendable {
         var folders = Set<String>()
         for entry in staged {
             do {
-                if durability == .flushed { try FileOperations.syncFile(at: entry.temporary.path) }
-                try FileOperations.rename(entry.temporary.path, to: entry.target.path)
-                folders.insert(entry.target.deletingLastPathComponent().path)
+                if durability == .flushed { try FileOperations.syncFile(at: entry.temporary) }
+                try FileOperations.rename(entry.temporary, to: entry.paths.current)
+                folders.insert(entry.paths.folder)
             } catch {
-                try? FileManager.default.removeItem(at: entry.temporary)
-                results[entry.index] = .failure(.cannotWrite(path: entry.target.path, reason: "\(error)"))
+                unlink(entry.temporary)
+                results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
             }
         }
         for folder in folders.sorted() where durability == .flushed {
             do {
                 try FileOperations.syncDirectory(at: folder)
             } catch {
-                for entry in staged where entry.target.deletingLastPathComponent().path == folder {
-                    results[entry.index] = .failure(.cannotWrite(path: entry.target.path, reason: "\(error)"))
+                for entry in staged where entry.paths.folder == folder {
+                    results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
                 }
             }
         }
         return results
     }
 
-    private static func stage(_ bytes: [UInt8], at temporary: URL, for target: URL) throws(SidecarError) {
+    /// Writes `bytes` to a fresh temp file (never an existing one), unflushed.
+    private static func stage(_ bytes: [UInt8], at temporary: String, for target: String) throws(SidecarError) {
         do {
-            try Data(bytes).write(to: temporary, options: .withoutOverwriting)
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
         } catch {
-            throw .cannotWrite(path: target.path, reason: (error as NSError).localizedDescription)
+            throw .cannotWrite(path: target, reason: (error as NSError).localizedDescription)
         }
     }
 
     private func decide(
-        _ update: SidecarUpdate, forImage image: URL, force: Bool, marker: ProcessedMarker
+        _ update: SidecarUpdate, paths: SidecarPaths, force: Bool, marker: ProcessedMarker
     ) throws(SidecarError) -> SidecarMerge.Decision {
-        let existing = try loadExisting(forImage: image)
+        let existing = try loadExisting(paths)
         return SidecarMerge.decide(
             existing: existing?.packet, existingIsCurrentName: existing?.isCurrentName ?? false, update: update,
             force: force, marker: marker, toolkit: "Sluice \(toolVersion)")
     }
 
-    private func loadExisting(forImage image: URL) throws(SidecarError) -> (packet: XMPPacket, isCurrentName: Bool)? {
-        for (url, isCurrentName) in [(Self.sidecarURL(forImage: image), true), (Self.legacySidecarURL(forImage: image), false)] {
-            guard let bytes = try Self.bytesIfPresent(at: url) else { continue }
+    private func loadExisting(_ paths: SidecarPaths) throws(SidecarError) -> (packet: XMPPacket, isCurrentName: Bool)? {
+        for (path, isCurrentName) in [(paths.current, true), (paths.legacy, false)] {
+            guard let bytes = try Self.bytesIfPresent(at: path) else { continue }
             do {
                 return (try XMPPacket(parsing: bytes), isCurrentName)
             } catch {
                 switch error {
-                case .notXML(let line, let message): throw .malformed(path: url.path, line: line, message: message)
-                case .noRDF: throw .notXMP(path: url.path)
+                case .notXML(let line, let message): throw .malformed(path: path, line: line, message: message)
+                case .noRDF: throw .notXMP(path: path)
                 }
             }
         }
         return nil
     }
 
-    private static func bytesIfPresent(at url: URL) throws(SidecarError) -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            if !FileManager.default.fileExists(atPath: url.path) { return nil }
-            throw .cannotRead(path: url.path, reason: "permission denied or not a file")
+    private static func bytesIfPresent(at path: String) throws(SidecarError) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .cannotRead(path: path, reason: "permission denied or not a file")
         }
         defer { try? handle.close() }
         do {
             return [UInt8](try handle.readToEnd() ?? Data())
         } catch {
-            throw .cannotRead(path: url.path, reason: (error as NSError).localizedDescription)
+            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
         }
     }
 
