@@ -146,3 +146,22 @@ import Testing
         #expect(packet.contents.keywords == ["1girl", "solo"])
     }
 }
+
+/// Sidecar names beside images.
+@Suite struct SidecarPathsTests {
+    @Test(arguments: [
+        ("/photos/a.jpg", "/photos/a.jpg.xmp", "/photos/a.xmp", "/photos"),
+        ("/photos/a.b.png", "/photos/a.b.png.xmp", "/photos/a.b.xmp", "/photos"),
+        ("/a.webp", "/a.webp.xmp", "/a.xmp", "/"),
+        ("relative.jpg", "relative.jpg.xmp", "relative.xmp", "."),
+        ("/photos/noextension", "/photos/noextension.xmp", "/photos/noextension.xmp", "/photos"),
+        ("/photos/.hidden", "/photos/.hidden.xmp", "/photos/.hidden.xmp", "/photos"),
+    ])
+    func sidecarNamesFollowTheDigiKamConvention(image: String, current: String, legacy: String, folder: String) {
+        let paths = SidecarPaths(image: image)
+        #expect(paths.current == current)
+        #expect(paths.legacy == legacy)
+        #expect(paths.folder == folder)
+        #expect(paths.temporary(index: 3, processID: 42).hasPrefix((folder == "/" ? "" : folder) + "/."))
+    }
+}
