@@ -72,7 +72,7 @@ public struct SidecarStore: Sendable {
                 do {
                     try FileOperations.rename(temporary, to: paths.current)
                 } catch {
-                    unlink(temporary)
+                    try? FileManager.default.removeItem(atPath: temporary)
                     throw .cannotWrite(path: paths.current, reason: "\(error)")
                 }
             }
@@ -115,7 +115,7 @@ public struct SidecarStore: Sendable {
                 try FileOperations.rename(entry.temporary, to: entry.paths.current)
                 folders.insert(entry.paths.folder)
             } catch {
-                unlink(entry.temporary)
+                try? FileManager.default.removeItem(atPath: entry.temporary)
                 results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
             }
         }

@@ -55,7 +55,9 @@ struct SidecarCommand: ParsableCommand {
                 do {
                     tagText = try String(contentsOfFile: tagsFrom, encoding: .utf8)
                 } catch {
-                    throw ValidationError("\(tagsFrom): cannot read the tag file (\((error as NSError).localizedDescription)).")
+                    let reason = (error as NSError).localizedDescription
+                    FileHandle.standardError.write(Data("error: \(tagsFrom): cannot read the tag file (\(reason))\n".utf8))
+                    throw ExitCode(1)
                 }
             } else {
                 tagText = tags ?? ""
