@@ -13,70 +13,95 @@ public struct SidecarStore: Sendable {
         case skippedAlreadyProcessed
     }
 
+    /// How hard a write works to survive a power cut; every write is atomic either way (temp file, rename).
+    public enum Durability: Sendable {
+        /// fsync the sidecar before the rename and its folder after it (the default).
+        case flushed
+        /// Rename only, as exiftool does: readers never see half a file, but a crash may lose recent writes.
+        case renameOnly
+    }
+
     /// Written into the processed marker and the packet's `x:xmptk`.
     public var toolVersion: String
+    public var durability: Durability
 
     public static let defaultToolVersion = "0.1.0"
 
-    public init(toolVersion: String = SidecarStore.defaultToolVersion) {
+    public init(toolVersion: String = SidecarStore.defaultToolVersion, durability: Durability = .flushed) {
         self.toolVersion = toolVersion
+        self.durability = durability
     }
 
     /// `<image>.<ext>.xmp`, the digiKam/darktable name (a.jpg and a.png do not clash).
     public static func sidecarURL(forImage image: URL) -> URL {
-        image.deletingLastPathComponent().appendingPathComponent(image.lastPathComponent + ".xmp")
+        URL(fileURLWithPath: SidecarPaths(image: image.path).current)
     }
 
     /// `<image>.xmp`, the older Lightroom-style name, read when the current one is missing.
     public static func legacySidecarURL(forImage image: URL) -> URL {
-        image.deletingPathExtension().appendingPathExtension("xmp")
+        URL(fileURLWithPath: SidecarPaths(image: image.path).legacy)
     }
 
     /// The sidecar's contents, from the current name else the legacy one; nil when the image has none.
     public func read(forImage image: URL) throws(SidecarError) -> SidecarContents? {
-        try loadExisting(forImage: image)?.packet.contents
+        try loadExisting(SidecarPaths(image: image.path))?.packet.contents
     }
 
-    /// Merges `update` into the image's sidecar and writes it atomically (fsync of file and folder).
+    /// Merges `update` into the image's sidecar and writes it atomically, flushed as `durability` says.
     /// - Parameters:
     ///   - force: write even when Sluice's marker says the image was processed already.
     ///   - date: the processing date recorded in the marker.
     public func write(
         _ update: SidecarUpdate, forImage image: URL, force: Bool = false, date: Date = Date()
     ) throws(SidecarError) -> Outcome {
-        let target = Self.sidecarURL(forImage: image)
-        switch try decide(update, forImage: image, force: force, date: date) {
+        let paths = SidecarPaths(image: image.path)
+        switch try decide(update, paths: paths, force: force, marker: marker(at: date)) {
         case .unchanged: return .unchanged
         case .skippedAlreadyProcessed: return .skippedAlreadyProcessed
         case .write(let bytes, let isNew):
-            do {
-                try FileOperations.writeAtomically(Data(bytes), to: target)
-            } catch {
-                throw .cannotWrite(path: target.path, reason: "\(error)")
+            switch durability {
+            case .flushed:
+                do {
+                    try FileOperations.writeAtomically(Data(bytes), to: URL(fileURLWithPath: paths.current))
+                } catch {
+                    throw .cannotWrite(path: paths.current, reason: "\(error)")
+                }
+            case .renameOnly:
+                let temporary = paths.temporary(index: 0, processID: getpid())
+                try Self.stage(bytes, at: temporary, for: paths.current)
+                do {
+                    try FileOperations.rename(temporary, to: paths.current)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: temporary)
+                    throw .cannotWrite(path: paths.current, reason: "\(error)")
+                }
             }
             return isNew ? .created : .updated
         }
     }
 
-    /// Writes many sidecars with one flush per file and one per folder at the end instead of two per file.
+    /// Writes many sidecars, staging them all before flushing, so the flushes of a batch overlap.
     ///
-    /// Each sidecar is still replaced atomically (temp file, fsync, rename); a failure affects only its own image.
+    /// Each sidecar is still replaced atomically (temp file, fsync when `.flushed`, rename), and each folder
+    /// is flushed once at the end. A failure affects only its own image.
     public func writeAll(
         _ updates: [(image: URL, update: SidecarUpdate)], force: Bool = false, date: Date = Date()
     ) -> [Result<Outcome, SidecarError>] {
+        let marker = self.marker(at: date)
+        let processID = getpid()
         var results: [Result<Outcome, SidecarError>] = []
-        var staged: [(index: Int, temporary: URL, target: URL)] = []
+        results.reserveCapacity(updates.count)
+        var staged: [(index: Int, temporary: String, paths: SidecarPaths)] = []
         for (index, item) in updates.enumerated() {
-            let target = Self.sidecarURL(forImage: item.image)
+            let paths = SidecarPaths(image: item.image.path)
             do {
-                switch try decide(item.update, forImage: item.image, force: force, date: date) {
+                switch try decide(item.update, paths: paths, force: force, marker: marker) {
                 case .unchanged: results.append(.success(.unchanged))
                 case .skippedAlreadyProcessed: results.append(.success(.skippedAlreadyProcessed))
                 case .write(let bytes, let isNew):
-                    let temporary = target.deletingLastPathComponent()
-                        .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(index)")
-                    try Self.stage(bytes, at: temporary, for: target)
-                    staged.append((index, temporary, target))
+                    let temporary = paths.temporary(index: index, processID: processID)
+                    try Self.stage(bytes, at: temporary, for: paths.current)
+                    staged.append((index, temporary, paths))
                     results.append(.success(isNew ? .created : .updated))
                 }
             } catch {
@@ -86,70 +111,74 @@ public struct SidecarStore: Sendable {
         var folders = Set<String>()
         for entry in staged {
             do {
-                try FileOperations.syncFile(at: entry.temporary.path)
-                try FileOperations.rename(entry.temporary.path, to: entry.target.path)
-                folders.insert(entry.target.deletingLastPathComponent().path)
+                if durability == .flushed { try FileOperations.syncFile(at: entry.temporary) }
+                try FileOperations.rename(entry.temporary, to: entry.paths.current)
+                folders.insert(entry.paths.folder)
             } catch {
-                try? FileManager.default.removeItem(at: entry.temporary)
-                results[entry.index] = .failure(.cannotWrite(path: entry.target.path, reason: "\(error)"))
+                try? FileManager.default.removeItem(atPath: entry.temporary)
+                results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
             }
         }
-        for folder in folders.sorted() {
+        for folder in folders.sorted() where durability == .flushed {
             do {
                 try FileOperations.syncDirectory(at: folder)
             } catch {
-                for entry in staged where entry.target.deletingLastPathComponent().path == folder {
-                    results[entry.index] = .failure(.cannotWrite(path: entry.target.path, reason: "\(error)"))
+                for entry in staged where entry.paths.folder == folder {
+                    results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
                 }
             }
         }
         return results
     }
 
-    private static func stage(_ bytes: [UInt8], at temporary: URL, for target: URL) throws(SidecarError) {
+    /// Writes `bytes` to a fresh temp file (never an existing one), unflushed.
+    private static func stage(_ bytes: [UInt8], at temporary: String, for target: String) throws(SidecarError) {
         do {
-            try Data(bytes).write(to: temporary, options: .withoutOverwriting)
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
         } catch {
-            throw .cannotWrite(path: target.path, reason: (error as NSError).localizedDescription)
+            throw .cannotWrite(path: target, reason: (error as NSError).localizedDescription)
         }
     }
 
     private func decide(
-        _ update: SidecarUpdate, forImage image: URL, force: Bool, date: Date
+        _ update: SidecarUpdate, paths: SidecarPaths, force: Bool, marker: ProcessedMarker
     ) throws(SidecarError) -> SidecarMerge.Decision {
-        let existing = try loadExisting(forImage: image)
-        let marker = ProcessedMarker(version: toolVersion, date: Self.timestamp(date))
+        let existing = try loadExisting(paths)
         return SidecarMerge.decide(
             existing: existing?.packet, existingIsCurrentName: existing?.isCurrentName ?? false, update: update,
             force: force, marker: marker, toolkit: "Sluice \(toolVersion)")
     }
 
-    private func loadExisting(forImage image: URL) throws(SidecarError) -> (packet: XMPPacket, isCurrentName: Bool)? {
-        for (url, isCurrentName) in [(Self.sidecarURL(forImage: image), true), (Self.legacySidecarURL(forImage: image), false)] {
-            guard let bytes = try Self.bytesIfPresent(at: url) else { continue }
+    private func loadExisting(_ paths: SidecarPaths) throws(SidecarError) -> (packet: XMPPacket, isCurrentName: Bool)? {
+        for (path, isCurrentName) in [(paths.current, true), (paths.legacy, false)] {
+            guard let bytes = try Self.bytesIfPresent(at: path) else { continue }
             do {
                 return (try XMPPacket(parsing: bytes), isCurrentName)
             } catch {
                 switch error {
-                case .notXML(let line, let message): throw .malformed(path: url.path, line: line, message: message)
-                case .noRDF: throw .notXMP(path: url.path)
+                case .notXML(let line, let message): throw .malformed(path: path, line: line, message: message)
+                case .noRDF: throw .notXMP(path: path)
                 }
             }
         }
         return nil
     }
 
-    private static func bytesIfPresent(at url: URL) throws(SidecarError) -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            if !FileManager.default.fileExists(atPath: url.path) { return nil }
-            throw .cannotRead(path: url.path, reason: "permission denied or not a file")
+    private static func bytesIfPresent(at path: String) throws(SidecarError) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .cannotRead(path: path, reason: "permission denied or not a file")
         }
         defer { try? handle.close() }
         do {
             return [UInt8](try handle.readToEnd() ?? Data())
         } catch {
-            throw .cannotRead(path: url.path, reason: (error as NSError).localizedDescription)
+            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    private func marker(at date: Date) -> ProcessedMarker {
+        ProcessedMarker(version: toolVersion, date: Self.timestamp(date))
     }
 
     /// `2026-11-22T02:30:51Z`.

@@ -14,31 +14,31 @@ extension XMLTree {
         case .text(let text):
             XMLEscaping.appendText(XMLEscaping.removingDisallowed(text), to: &output)
         case .comment(let comment):
-            output += Array("<!--\(comment)-->".utf8)
+            output.append(contentsOf: "<!--\(comment)-->".utf8)
         case .processingInstruction(let content):
-            output += Array("<?\(content)?>".utf8)
+            output.append(contentsOf: "<?\(content)?>".utf8)
         case .cdata(let content):
-            output += Array("<![CDATA[\(content)]]>".utf8)
+            output.append(contentsOf: "<![CDATA[\(content)]]>".utf8)
         case .element(let element):
             output.append(UInt8(ascii: "<"))
-            output += Array(element.name.utf8)
+            output.append(contentsOf: element.name.utf8)
             for attribute in element.attributes {
                 let quote = attribute.usesSingleQuotes ? UInt8(ascii: "'") : UInt8(ascii: "\"")
-                output += Array(attribute.spacing.utf8)
-                output += Array(attribute.name.utf8)
+                output.append(contentsOf: attribute.spacing.utf8)
+                output.append(contentsOf: attribute.name.utf8)
                 output += [UInt8(ascii: "="), quote]
                 XMLEscaping.appendAttribute(XMLEscaping.removingDisallowed(attribute.value), quote: quote, to: &output)
                 output.append(quote)
             }
-            output += Array(element.closingSpacing.utf8)
+            output.append(contentsOf: element.closingSpacing.utf8)
             if element.children.isEmpty && element.isSelfClosing {
-                output += Array("/>".utf8)
+                output.append(contentsOf: "/>".utf8)
                 return
             }
             output.append(UInt8(ascii: ">"))
             for child in element.children { append(child, to: &output) }
-            output += Array("</".utf8)
-            output += Array(element.name.utf8)
+            output.append(contentsOf: "</".utf8)
+            output.append(contentsOf: element.name.utf8)
             output.append(UInt8(ascii: ">"))
         }
     }

@@ -40,13 +40,13 @@ struct XMLTree: Equatable, Sendable {
         }
 
         var prefix: String? {
-            guard let colon = name.firstIndex(of: ":") else { return nil }
+            guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
             return String(name[..<colon])
         }
 
         var localName: String {
-            guard let colon = name.firstIndex(of: ":") else { return name }
-            return String(name[name.index(after: colon)...])
+            guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return name }
+            return String(name[name.utf8.index(after: colon)...])
         }
 
         func attribute(_ name: String) -> String? {

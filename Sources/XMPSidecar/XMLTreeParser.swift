@@ -121,6 +121,22 @@ struct XMLTreeParser {
 
     /// Decodes text up to (not including) `terminator`, resolving entity and character references.
     private mutating func decoded(until terminator: UInt8, inAttribute: Bool) throws(Failure) -> String {
+        // Most runs hold nothing to decode: turn them into a String directly.
+        var end = position
+        scan: while end < bytes.count {
+            switch bytes[end] {
+            case terminator, UInt8(ascii: "&"), 0x0D: break scan
+            case 0x09, 0x0A, UInt8(ascii: "<"): if inAttribute { break scan } else { end += 1 }
+            default: end += 1
+            }
+        }
+        if end < bytes.count, bytes[end] == terminator {
+            guard let text = String(validating: bytes[position..<end], as: UTF8.self) else {
+                throw failure("text is not valid UTF-8")
+            }
+            position = end
+            return text
+        }
         var output: [UInt8] = []
         while true {
             guard position < bytes.count else {
@@ -214,7 +230,12 @@ struct XMLTreeParser {
     @discardableResult
     private mutating func skipWhitespace() -> Bool {
         let start = position
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return position > start
+            }
+        }
         return position > start
     }
 

@@ -4,10 +4,15 @@ extension XMPPacket {
     /// Merges an update into the packet: keyword lists gain missing tags, simple fields are set when given.
     mutating func apply(_ update: SidecarUpdate) {
         let tags = update.tags
+        // An uncategorized tag already filed under some category stays out of the hierarchical lists.
+        let hierarchy = items(of: .hierarchicalSubject) + items(of: .digiKamTagsList)
+        let filed = tags.filter { tag in
+            tag.category != nil || !hierarchy.contains { $0.hasSuffix("|" + tag.name) || $0.hasSuffix("/" + tag.name) }
+        }
         addItems(tags.map(\.flatKeyword), to: .subject, container: .bag)
-        addItems(tags.map(\.hierarchicalKeyword), to: .hierarchicalSubject, container: .bag)
-        addItems(tags.map(\.pathKeyword), to: .digiKamTagsList, container: .seq)
-        addItems(tags.map(\.pathKeyword), to: .lastKeywordXMP, container: .bag)
+        addItems(filed.map(\.hierarchicalKeyword), to: .hierarchicalSubject, container: .bag)
+        addItems(filed.map(\.pathKeyword), to: .digiKamTagsList, container: .seq)
+        addItems(filed.map(\.pathKeyword), to: .lastKeywordXMP, container: .bag)
         if let source = update.source { setValue(source, of: .source) }
         if let description = update.description { setDefaultLanguageValue(description, of: .description) }
         if let stars = update.stars { setValue(String(stars), of: .rating) }

@@ -9,6 +9,8 @@ struct XMPPacket: Equatable, Sendable {
     private(set) var tree: XMLTree
     /// Child indices from the root element down to `rdf:RDF` (empty when the root is `rdf:RDF`).
     private let rdfPath: [Int]
+    /// Namespaces in scope at `rdf:RDF`; edits only touch descriptions and below, so this never changes.
+    private let rdfScope: NamespaceScope
 
     /// Parses a packet; it must be well-formed XML containing an `rdf:RDF` element.
     init(parsing bytes: [UInt8]) throws(Failure) {
@@ -19,8 +21,7 @@ struct XMPPacket: Equatable, Sendable {
             throw .notXML(line: error.line, message: error.message)
         }
         guard let path = Self.findRDF(in: tree.root, scope: NamespaceScope()) else { throw .noRDF }
-        self.tree = tree
-        self.rdfPath = path
+        self.init(tree: tree, rdfPath: path)
     }
 
     /// A new, empty packet in the layout exiftool and digiKam write.
@@ -44,6 +45,18 @@ struct XMPPacket: Equatable, Sendable {
     private init(tree: XMLTree, rdfPath: [Int]) {
         self.tree = tree
         self.rdfPath = rdfPath
+        var scope = NamespaceScope().extended(by: tree.root)
+        var element = tree.root
+        for index in rdfPath {
+            guard case .element(let child) = element.children[index] else { break }
+            element = child
+            scope = scope.extended(by: child)
+        }
+        self.rdfScope = scope
+    }
+
+    static func == (left: XMPPacket, right: XMPPacket) -> Bool {
+        left.tree == right.tree
     }
 
     private static func findRDF(in element: XMLTree.Element, scope outer: NamespaceScope) -> [Int]? {
@@ -59,17 +72,6 @@ struct XMPPacket: Equatable, Sendable {
     // MARK: Navigation
 
     private var rdf: XMLTree.Element { Self.element(at: rdfPath, in: tree.root) }
-
-    private var rdfScope: NamespaceScope {
-        var scope = NamespaceScope().extended(by: tree.root)
-        var element = tree.root
-        for index in rdfPath {
-            guard case .element(let child) = element.children[index] else { break }
-            element = child
-            scope = scope.extended(by: child)
-        }
-        return scope
-    }
 
     private static func element(at path: [Int], in root: XMLTree.Element) -> XMLTree.Element {
         var element = root
@@ -201,9 +203,8 @@ struct XMPPacket: Equatable, Sendable {
     /// Adds the `items` not already present to an array property, creating it (as `container`) if needed.
     mutating func addItems(_ items: [String], to property: XMPProperty, container kind: RDFContainer) {
         var existing = self.items(of: property)
-        let missing = items.reduce(into: [String]()) { result, item in
-            if !existing.contains(item) && !result.contains(item) { result.append(item) }
-        }
+        var seen = Set(existing)
+        let missing = items.filter { seen.insert($0).inserted }
         guard !missing.isEmpty else { return }
         switch locate(property) {
         case .element(let index, let child):

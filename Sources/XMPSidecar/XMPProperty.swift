@@ -42,6 +42,7 @@ struct NamespaceScope {
 
     /// This scope plus the `xmlns` declarations of `element`.
     func extended(by element: XMLTree.Element) -> NamespaceScope {
+        guard element.attributes.contains(where: { $0.name.hasPrefix("xmlns") }) else { return self }
         var scope = self
         for attribute in element.attributes {
             if attribute.name == "xmlns" {
@@ -57,14 +58,16 @@ struct NamespaceScope {
 
     /// The namespace URI of a qualified element or attribute name (unprefixed attributes have none).
     func namespace(ofQualifiedName name: String, isAttribute: Bool = false) -> String? {
-        if let colon = name.firstIndex(of: ":") { return uris[String(name[..<colon])] }
+        if let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) { return uris[String(name[..<colon])] }
         return isAttribute ? nil : uris[""]
     }
 
-    /// Whether `name` is `local` in `namespace`.
+    /// Whether `name` is `local` in `namespace` (compared as UTF-8, without grapheme breaking: this is hot).
     func matches(_ name: String, namespace: String, local: String, isAttribute: Bool = false) -> Bool {
-        let nameLocal = name.firstIndex(of: ":").map { String(name[name.index(after: $0)...]) } ?? name
-        return nameLocal == local && self.namespace(ofQualifiedName: name, isAttribute: isAttribute) == namespace
+        let utf8 = name.utf8
+        let localStart = utf8.firstIndex(of: UInt8(ascii: ":")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        guard utf8[localStart...].elementsEqual(local.utf8) else { return false }
+        return self.namespace(ofQualifiedName: name, isAttribute: isAttribute) == namespace
     }
 
     /// A prefix bound to `namespace` here, preferring `preferred`.

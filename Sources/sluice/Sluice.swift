@@ -10,7 +10,7 @@ struct Sluice: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, WatchCommand.self, RunCommand.self, StatusCommand.self,
             PauseCommand.self, ResumeCommand.self, StopCommand.self, RetryCommand.self,
-            OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self,
+            OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self, SidecarCommand.self,
         ]
     )
 }

@@ -74,3 +74,51 @@ import Testing
         #expect(String(decoding: tree.serialized(), as: UTF8.self) == "<a>xyz</a>")
     }
 }
+
+/// Hostile and damaged sidecars: every mutation either parses and merges, or fails with a line number.
+@Suite struct SidecarFuzzTests {
+    /// A small seeded generator so fuzz runs repeat exactly.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func mutatedSidecarsNeverCrashTheParserOrTheMerge() throws {
+        var seed = try XMPPacket(parsing: Array(SidecarStoreTests.darktableSidecar.utf8))
+        seed.apply(SidecarUpdate(
+            tags: [SidecarTag("1girl", category: "general"), SidecarTag("初音ミク", category: "character"), .booruRating("general")],
+            source: "https://example.org/?a=1&b=2", description: "<desc> & 'quotes'", stars: 2))
+        let original = seed.serialized()
+        let alphabet = Array("<>/=\"'&;:!?-[] \nrdf:liBagxmlns".utf8)
+        var random = SplitMix64(state: 0xF022)
+        var parsed = 0, rejected = 0
+        for _ in 0..<1500 {
+            var bytes = original
+            for _ in 0..<(1 + Int(random.next() % 6)) {
+                let index = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 4 {
+                case 0: bytes[index] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1: bytes.remove(at: index)
+                case 2: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: index)
+                default: bytes[index] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            do {
+                var packet = try XMPPacket(parsing: bytes)
+                packet.apply(SidecarUpdate(tags: [SidecarTag("fuzz", category: "meta")], source: "s", description: "d", stars: 1))
+                _ = try XMPPacket(parsing: packet.serialized()).contents
+                parsed += 1
+            } catch {
+                rejected += 1
+            }
+        }
+        #expect(parsed + rejected == 1500)
+        #expect(parsed > 0 && rejected > 0)
+    }
+}

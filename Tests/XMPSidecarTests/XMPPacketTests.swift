@@ -116,3 +116,52 @@ import Testing
         #expect(throws: XMPPacket.Failure.noRDF) { try XMPPacket(parsing: Array("<a><b/></a>".utf8)) }
     }
 }
+
+/// Caption text to tags, as `sluice sidecar write --tags` reads it.
+@Suite struct SidecarTagParsingTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var text: String
+        var expected: [SidecarTag]
+        var testDescription: String { text }
+    }
+
+    static let cases: [Case] = [
+        Case(text: "1girl, solo ,  smile", expected: [SidecarTag("1girl"), SidecarTag("solo"), SidecarTag("smile")]),
+        Case(text: "1girl\nhatsune miku\n\n", expected: [SidecarTag("1girl"), SidecarTag("hatsune miku", category: "character")]),
+        Case(text: "rating:general, rating:q", expected: [.booruRating("general"), .booruRating("questionable")]),
+        Case(text: "re:zero, :d, solo, solo", expected: [SidecarTag("re:zero"), SidecarTag(":d"), SidecarTag("solo")]),
+        Case(text: " , ,", expected: []),
+    ]
+
+    @Test(arguments: cases)
+    func captionTextBecomesTags(parsing: Case) {
+        #expect(SidecarTag.parseList(parsing.text, categories: ["hatsune miku": "character"]) == parsing.expected)
+    }
+
+    @Test func uncategorizedTagAlreadyFiledUnderACategoryStaysOutOfTheHierarchy() {
+        var packet = XMPPacket.empty(toolkit: "t")
+        packet.apply(SidecarUpdate(tags: [SidecarTag("1girl", category: "general")]))
+        packet.apply(SidecarUpdate(tags: [SidecarTag("1girl"), SidecarTag("solo")]))
+        #expect(packet.contents.hierarchicalKeywords == ["general|1girl", "solo"])
+        #expect(packet.contents.keywords == ["1girl", "solo"])
+    }
+}
+
+/// Sidecar names beside images.
+@Suite struct SidecarPathsTests {
+    @Test(arguments: [
+        ("/photos/a.jpg", "/photos/a.jpg.xmp", "/photos/a.xmp", "/photos"),
+        ("/photos/a.b.png", "/photos/a.b.png.xmp", "/photos/a.b.xmp", "/photos"),
+        ("/a.webp", "/a.webp.xmp", "/a.xmp", "/"),
+        ("relative.jpg", "relative.jpg.xmp", "relative.xmp", "."),
+        ("/photos/noextension", "/photos/noextension.xmp", "/photos/noextension.xmp", "/photos"),
+        ("/photos/.hidden", "/photos/.hidden.xmp", "/photos/.hidden.xmp", "/photos"),
+    ])
+    func sidecarNamesFollowTheDigiKamConvention(image: String, current: String, legacy: String, folder: String) {
+        let paths = SidecarPaths(image: image)
+        #expect(paths.current == current)
+        #expect(paths.legacy == legacy)
+        #expect(paths.folder == folder)
+        #expect(paths.temporary(index: 3, processID: 42).hasPrefix((folder == "/" ? "" : folder) + "/."))
+    }
+}
