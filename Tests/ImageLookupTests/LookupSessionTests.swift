@@ -1,3 +1,4 @@
+import LoopbackHTTPServer
 import Foundation
 import HTTPClient
 import ImageLookup

@@ -26,12 +26,12 @@ import Testing
         return root.folder("to-autotag").appendingPathComponent(names[0])
     }
 
-    static func status(_ root: TestRoot) throws -> String {
-        try SluiceProcess.run(["status", root.url.path]).stdout
+    static func status(_ root: TestRoot) async throws -> String {
+        try await SluiceProcess.run(["status", root.url.path]).stdout
     }
 
-    @Test func civitaiStyleResultLandsEveryCaptionOnItsOriginal() throws {
-        let root = try TestRoot(config: Self.config)
+    @Test func civitaiStyleResultLandsEveryCaptionOnItsOriginal() async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let source = try TestDatasets.forAutotag(named: "mika", in: root.url.deletingLastPathComponent(), tag: "mika")
         let originals = try FileManager.default.contentsOfDirectory(atPath: source.path).sorted()
@@ -39,7 +39,7 @@ import Testing
         for name in originals { originalBytes[name] = try Data(contentsOf: source.appendingPathComponent(name)) }
         try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent("mika"))
 
-        let first = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let first = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(first.stdout.contains("WAITING_DOWNLOAD"), "\(first.stdout)\(first.stderr)")
         let upload = try Self.uploadZip(in: root)
         #expect(upload.lastPathComponent.range(of: #"^mika__for_autotag__\d{8}-\d{6}\.zip$"#, options: .regularExpression) != nil)
@@ -49,7 +49,7 @@ import Testing
 
         let result = try Self.respond(to: upload, writingTo: root.folder("downloads").appendingPathComponent("4711_training_data.zip"), seed: 42)
         #expect(result.values.filter(\.reencoded).count == 2, "two images over 2048 px come back re-encoded")
-        let second = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let second = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(second.status == 0, "\(second.stderr)")
         let zip = try #require(root.finalZips().first, "\(second.stdout)\(second.stderr)")
         let entries = try ZipInspection.contents(of: zip)
@@ -70,20 +70,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root.folder("downloads").appendingPathComponent("4711_training_data.zip").path), "the result leaves downloads/")
     }
 
-    @Test func twoWaitingJobsEachGetTheirOwnResultWhateverTheOrder() throws {
-        let root = try TestRoot(config: Self.config)
+    @Test func twoWaitingJobsEachGetTheirOwnResultWhateverTheOrder() async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         for name in ["alpha", "beta"] {
             let source = try TestDatasets.forAutotag(named: name, in: root.url.deletingLastPathComponent(), tag: name)
             try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent(name))
         }
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         let uploads = try FileManager.default.contentsOfDirectory(atPath: root.folder("to-autotag").path).filter { $0.hasSuffix(".zip") }.sorted()
         #expect(uploads.count == 2)
         // Beta's result arrives first, then alpha's, each under CivitAI's own kind of name.
         for (index, upload) in uploads.reversed().enumerated() {
             _ = try Self.respond(to: root.folder("to-autotag").appendingPathComponent(upload), writingTo: root.folder("downloads").appendingPathComponent("\(900 + index)_training_data.zip"), seed: UInt64(index))
-            _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+            _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         }
         let zips = root.finalZips()
         #expect(zips.count == 2)
@@ -97,8 +97,8 @@ import Testing
     }
 
     @Test(arguments: HostileZips.Kind.allCases)
-    func hostileZipIsRefusedAndTheJobKeepsWaiting(_ kind: HostileZips.Kind) throws {
-        let root = try TestRoot(config: Self.config)
+    func hostileZipIsRefusedAndTheJobKeepsWaiting(_ kind: HostileZips.Kind) async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let source = try TestDatasets.forAutotag(named: "guard", in: root.url.deletingLastPathComponent(), tag: "guard")
         let images = try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().map { source.appendingPathComponent($0) }
@@ -106,11 +106,11 @@ import Testing
         try FileManager.default.copyItem(at: source, to: copies)
         defer { try? FileManager.default.removeItem(at: copies) }
         try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent("guard"))
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
 
         let hostile = root.folder("downloads").appendingPathComponent("666_training_data.zip")
         try HostileZips.write(kind, to: hostile, images: images.map { copies.appendingPathComponent($0.lastPathComponent) })
-        let run = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let run = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(run.stdout.contains("WAITING_DOWNLOAD"), "the job still waits: \(run.stdout)")
         #expect(!FileManager.default.fileExists(atPath: root.url.appendingPathComponent("escaped.txt").path))
         #expect(!FileManager.default.fileExists(atPath: root.folder(".sluice").appendingPathComponent("escaped.txt").path))
@@ -121,46 +121,47 @@ import Testing
         let upload = try Self.uploadZip(in: root)
         try FileManager.default.removeItem(at: hostile)
         _ = try Self.respond(to: upload, writingTo: root.folder("downloads").appendingPathComponent("7_training_data.zip"), seed: 7)
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(root.finalZips().count == 1, "a good result after the hostile one completes the job")
     }
 
-    @Test func timeoutThenRetryThenGoodZipCompletes() throws {
-        let root = try TestRoot(config: Self.config + "\ndownloads.timeout_minutes: 0.02")
+    @Test func timeoutThenRetryThenGoodZipCompletes() async throws {
+        let root = try await TestRoot(config: Self.config + "\ndownloads.timeout_minutes: 0.02")
         defer { root.remove() }
         let source = try TestDatasets.forAutotag(named: "late", in: root.url.deletingLastPathComponent(), tag: "late")
         try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent("late"))
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         var failed = ""
-        #expect(try eventually(timeout: 30, every: 0.3) {
-            failed = try SluiceProcess.run(["run", root.url.path, "--once"]).stdout
-            return failed.contains("FAILED")
-        })
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && !failed.contains("FAILED") {
+            try await Task.sleep(for: .milliseconds(300))
+            failed = try await SluiceProcess.run(["run", root.url.path, "--once"]).stdout
+        }
         #expect(failed.contains("No downloaded zip detected"), "\(failed)")
-        let retry = try SluiceProcess.run(["retry", "late", "--root", root.url.path])
+        let retry = try await SluiceProcess.run(["retry", "late", "--root", root.url.path])
         #expect(retry.stdout.contains("WAITING_DOWNLOAD") || retry.stdout.contains("RUNNING"), "\(retry.stdout)\(retry.stderr)")
         _ = try Self.respond(to: try Self.uploadZip(in: root), writingTo: root.folder("downloads").appendingPathComponent("1_training_data.zip"), seed: 1)
-        let done = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let done = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(root.finalZips().count == 1, "\(done.stdout)\(done.stderr)")
     }
 
-    @Test func wholeRoundTripAgainstTheRealWatcher() throws {
-        let root = try TestRoot(config: "watch.settle_ms: 300")
+    @Test func wholeRoundTripAgainstTheRealWatcher() async throws {
+        let root = try await TestRoot(config: "watch.settle_ms: 300")
         defer { root.remove() }
         let daemon = try SluiceProcess(["watch", root.url.path])
         defer { daemon.signal(SIGKILL) }
         let source = try TestDatasets.forAutotag(named: "live", in: root.url.deletingLastPathComponent(), tag: "live")
         try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent("live"))
-        #expect(eventually(timeout: 120) { (try? Self.uploadZip(in: root)) != nil }, "\(daemon.stderr)")
+        #expect(await eventually(timeout: 120) { (try? Self.uploadZip(in: root)) != nil }, "\(daemon.stderr)")
         let upload = try Self.uploadZip(in: root)
         // A browser writes the download under a temporary name and renames it when done.
         let partial = root.folder("downloads").appendingPathComponent("55_training_data.zip.crdownload")
         _ = try Self.respond(to: upload, writingTo: partial, seed: 5)
         try FileManager.default.moveItem(at: partial, to: root.folder("downloads").appendingPathComponent("55_training_data.zip"))
         let review = root.folder("review").appendingPathComponent("live")
-        #expect(eventually(timeout: 120) { FileManager.default.fileExists(atPath: review.appendingPathComponent("REVIEW.md").path) }, "\(daemon.stderr)")
+        #expect(await eventually(timeout: 120) { FileManager.default.fileExists(atPath: review.appendingPathComponent("REVIEW.md").path) }, "\(daemon.stderr)")
         FileManager.default.createFile(atPath: review.appendingPathComponent("RESUME").path, contents: nil)
-        #expect(eventually(timeout: 120) { root.finalZips().count == 1 }, "\(daemon.stderr)")
+        #expect(await eventually(timeout: 120) { root.finalZips().count == 1 }, "\(daemon.stderr)")
         let zip = try #require(root.finalZips().first)
         #expect(try ZipInspection.unzipTest(zip).ok)
         let captions = try ZipInspection.contents(of: zip).filter { $0.key.hasSuffix(".txt") }.map { String(decoding: $0.value, as: UTF8.self) }

@@ -6,29 +6,29 @@ import Testing
     static let config = "pipeline.autotag: false\nwatch.settle_ms: 0\nindex.batch_size: 2"
 
     /// Runs a dataset to review, edits a caption there, approves, runs to the end; returns the zip's entries.
-    static func runToFinalZip(crashAt crashPoint: String?) throws -> (entries: [String: [UInt8]], jobs: Int, crashed: Bool) {
-        let root = try TestRoot(config: config)
+    static func runToFinalZip(crashAt crashPoint: String?) async throws -> (entries: [String: [UInt8]], jobs: Int, crashed: Bool) {
+        let root = try await TestRoot(config: config)
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "crash", images: 5, in: root.url.deletingLastPathComponent())
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("crash"))
         let environment = crashPoint.map { ["SLUICE_CRASH_AT": $0] } ?? [:]
         var crashed = false
 
-        func runOnce() throws {
-            let result = try SluiceProcess.run(["run", root.url.path, "--once"], environment: environment)
+        func runOnce() async throws {
+            let result = try await SluiceProcess.run(["run", root.url.path, "--once"], environment: environment)
             if result.killed { crashed = true }
             if result.killed || result.status != 0 {
                 // The restart: the same command without the fault.
-                let again = try SluiceProcess.run(["run", root.url.path, "--once"])
+                let again = try await SluiceProcess.run(["run", root.url.path, "--once"])
                 #expect(again.status == 0, "\(again.stderr)")
             }
         }
-        try runOnce()
+        try await runOnce()
         let review = root.folder("review").appendingPathComponent("crash")
         #expect(FileManager.default.fileExists(atPath: review.appendingPathComponent("REVIEW.md").path))
         try "crash \\(edited\\), 1girl, 1girl, solo".write(to: review.appendingPathComponent("img_002.txt"), atomically: true, encoding: .utf8)
         FileManager.default.createFile(atPath: review.appendingPathComponent("RESUME").path, contents: nil)
-        try runOnce()
+        try await runOnce()
         let zips = root.finalZips()
         #expect(zips.count == 1, "exactly one final zip")
         guard let zip = zips.first else { return ([:], root.jobCount(), crashed) }
@@ -40,9 +40,9 @@ import Testing
         "after:adopt", "before:index", "index:batch", "after:index", "before:normalize", "after:normalize", "before:review",
         "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:mid", "after:final_zip",
     ])
-    func killAtAnyPointThenRestartGivesTheSameZip(_ crashPoint: String) throws {
-        let reference = try Self.runToFinalZip(crashAt: nil)
-        let recovered = try Self.runToFinalZip(crashAt: crashPoint)
+    func killAtAnyPointThenRestartGivesTheSameZip(_ crashPoint: String) async throws {
+        let reference = try await Self.runToFinalZip(crashAt: nil)
+        let recovered = try await Self.runToFinalZip(crashAt: crashPoint)
         #expect(recovered.crashed, "the fault fired at \(crashPoint)")
         #expect(recovered.jobs == 1, "one job per dataset")
         #expect(recovered.entries.keys.sorted() == reference.entries.keys.sorted())
@@ -51,26 +51,26 @@ import Testing
         #expect(edited.contains("edited"), "the caption edit survives: \(edited)")
     }
 
-    @Test func brokenConfigNamesFileLineAndColumn() throws {
-        let root = try TestRoot(config: Self.config)
+    @Test func brokenConfigNamesFileLineAndColumn() async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let config = root.url.appendingPathComponent("sluice.yaml")
         try "pipeline:\n  autotag: false\nwatch:\n  settle_ms: [3\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let result = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(result.status != 0)
         #expect(result.stderr.range(of: "\(config.path):\\d+:\\d+: ", options: .regularExpression) != nil, "\(result.stderr)")
-        let watch = try SluiceProcess.run(["watch", root.url.path], timeout: 20)
+        let watch = try await SluiceProcess.run(["watch", root.url.path], timeout: 20)
         #expect(watch.status != 0 && watch.stderr.contains(config.path), "\(watch.stderr)")
     }
 
-    @Test func unreadableImageIsNamedAndTheRestGoOn() throws {
-        let root = try TestRoot(config: Self.config + "\npipeline.auto_approve_review: true")
+    @Test func unreadableImageIsNamedAndTheRestGoOn() async throws {
+        let root = try await TestRoot(config: Self.config + "\npipeline.auto_approve_review: true")
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "broken", images: 3, in: root.url.deletingLastPathComponent())
         try Data("this is not a png at all".utf8).write(to: dataset.appendingPathComponent("corrupt.png"))
         try "1girl".write(to: dataset.appendingPathComponent("corrupt.txt"), atomically: true, encoding: .utf8)
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("broken"))
-        let result = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let result = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("corrupt.png"), "the error names the file: \(result.stderr)")
         let zip = try #require(root.finalZips().first)
@@ -79,42 +79,42 @@ import Testing
         #expect(!names.contains("corrupt.png"))
     }
 
-    @Test func folderWithoutImagesFailsSayingSo() throws {
-        let root = try TestRoot(config: Self.config)
+    @Test func folderWithoutImagesFailsSayingSo() async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let empty = root.folder("inbox").appendingPathComponent("nothing")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         try "just text".write(to: empty.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        let result = try SluiceProcess.run(["run", root.url.path, "--once"])
+        let result = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(result.stdout.contains("FAILED"), "\(result.stdout)")
         #expect(result.stdout.contains("no images found in \(root.folder("inbox").path)/nothing"), "\(result.stdout)")
     }
 
-    @Test func pauseAndResumeGoThroughTheSameControlPath() throws {
-        let root = try TestRoot(config: Self.config)
+    @Test func pauseAndResumeGoThroughTheSameControlPath() async throws {
+        let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "ctl", images: 2, in: root.url.deletingLastPathComponent())
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("ctl"))
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
-        let paused = try SluiceProcess.run(["pause", "ctl", "--root", root.url.path])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
+        let paused = try await SluiceProcess.run(["pause", "ctl", "--root", root.url.path])
         #expect(paused.status == 0 && paused.stdout.contains("PAUSED"), "\(paused.stdout)\(paused.stderr)")
         FileManager.default.createFile(atPath: root.folder("review").appendingPathComponent("ctl/RESUME").path, contents: nil)
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(root.finalZips().isEmpty, "a paused job does not move")
-        let resumed = try SluiceProcess.run(["resume", "ctl", "--root", root.url.path])
+        let resumed = try await SluiceProcess.run(["resume", "ctl", "--root", root.url.path])
         #expect(resumed.stdout.contains("WAITING_MANUAL"), "\(resumed.stdout)")
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         #expect(root.finalZips().count == 1)
-        let status = try SluiceProcess.run(["status", root.url.path, "--json"])
+        let status = try await SluiceProcess.run(["status", root.url.path, "--json"])
         #expect(status.stdout.contains("\"status\" : \"COMPLETED\""), "\(status.stdout)")
     }
 
-    @Test func kohyaLayoutPutsEverythingUnderRepeatsFolder() throws {
-        let root = try TestRoot(config: Self.config + "\npipeline.auto_approve_review: true\nfinal.layout: kohya\nfinal.repeats: 7")
+    @Test func kohyaLayoutPutsEverythingUnderRepeatsFolder() async throws {
+        let root = try await TestRoot(config: Self.config + "\npipeline.auto_approve_review: true\nfinal.layout: kohya\nfinal.repeats: 7")
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "koh", images: 2, in: root.url.deletingLastPathComponent())
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("koh"))
-        _ = try SluiceProcess.run(["run", root.url.path, "--once"])
+        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
         let zip = try #require(root.finalZips().first)
         let names = try ZipInspection.contents(of: zip).keys
         #expect(names.allSatisfy { $0.hasPrefix("7_koh/") }, "\(names.sorted())")

@@ -45,12 +45,12 @@ final class SluiceProcess: @unchecked Sendable {
 
     /// Waits for exit with a deadline; kills the process if it overstays.
     @discardableResult
-    func waitForExit(timeout: TimeInterval = 120) -> Int32 {
+    func waitForExit(timeout: TimeInterval = 120) async -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.05)  // let the pipe handlers drain
+        try? await Task.sleep(for: .milliseconds(50))  // let the pipe handlers drain
         return process.terminationStatus
     }
 
@@ -59,11 +59,11 @@ final class SluiceProcess: @unchecked Sendable {
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Runs `sluice` to completion and returns its exit status, stdout and stderr.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) throws
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) async throws
         -> (status: Int32, stdout: String, stderr: String, killed: Bool)
     {
         let child = try SluiceProcess(arguments, environment: environment)
-        let status = child.waitForExit(timeout: timeout)
+        let status = await child.waitForExit(timeout: timeout)
         return (status, child.stdout, child.stderr, child.wasKilledBySignal)
     }
 }

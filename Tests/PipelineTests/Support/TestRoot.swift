@@ -5,9 +5,9 @@ import Testing
 struct TestRoot {
     let url: URL
 
-    init(config overrides: String = "") throws {
+    init(config overrides: String = "") async throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-root-\(UUID().uuidString)")
-        let result = try SluiceProcess.run(["init", url.path], environment: ["HOME": url.path + "-home"])
+        let result = try await SluiceProcess.run(["init", url.path], environment: ["HOME": url.path + "-home"])
         guard result.status == 0 else { throw TestFailure("sluice init failed: \(result.stderr)") }
         let config = url.appendingPathComponent("sluice.yaml")
         var text = try String(contentsOf: config, encoding: .utf8)

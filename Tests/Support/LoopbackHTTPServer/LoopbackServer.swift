@@ -4,23 +4,23 @@ import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 with a random port, whose handler decides each answer, including broken ones
 /// (slow, truncated, closed without answering) that a polite framework would not let us send.
-final class LoopbackServer: @unchecked Sendable {
+public final class LoopbackServer: @unchecked Sendable {
     /// A request as the server read it.
-    struct Request: Sendable {
-        var method: String
+    public struct Request: Sendable {
+        public var method: String
         /// The path with its query string.
-        var target: String
-        var headers: [(name: String, value: String)]
-        var body: Data
+        public var target: String
+        public var headers: [(name: String, value: String)]
+        public var body: Data
 
-        var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+        public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
         }
 
         /// The query's items, percent-decoded (repeated names keep the last value).
-        var query: [String: String] {
+        public var query: [String: String] {
             guard let components = URLComponents(string: "http://x\(target)") else { return [:] }
             var items: [String: String] = [:]
             for item in components.queryItems ?? [] { items[item.name] = item.value ?? "" }
@@ -28,7 +28,7 @@ final class LoopbackServer: @unchecked Sendable {
         }
 
         /// The parts of a multipart/form-data body, in order.
-        var formParts: [FormPart] {
+        public var formParts: [FormPart] {
             guard let type = header("Content-Type"), let range = type.range(of: "boundary=") else { return [] }
             let boundary = Data(("--" + type[range.upperBound...].trimmingCharacters(in: .init(charactersIn: "\" "))).utf8)
             var parts: [FormPart] = []
@@ -55,15 +55,15 @@ final class LoopbackServer: @unchecked Sendable {
         }
     }
 
-    struct FormPart: Sendable {
-        var name: String
-        var filename: String?
-        var data: Data
-        var text: String { String(decoding: data, as: UTF8.self) }
+    public struct FormPart: Sendable {
+        public var name: String
+        public var filename: String?
+        public var data: Data
+        public var text: String { String(decoding: data, as: UTF8.self) }
     }
 
     /// How to answer one request.
-    indirect enum Reply: Sendable {
+    public indirect enum Reply: Sendable {
         case respond(status: Int, headers: [(String, String)] = [], body: Data = Data())
         /// Declares `declaredLength` bytes but sends only `body`, then closes.
         case truncated(status: Int, declaredLength: Int, body: Data)
@@ -72,23 +72,23 @@ final class LoopbackServer: @unchecked Sendable {
         /// Waits, then answers (the wait ends early when the server stops).
         case delayed(seconds: Double, then: Reply)
 
-        static func json(_ text: String, status: Int = 200) -> Reply {
+        public static func json(_ text: String, status: Int = 200) -> Reply {
             .respond(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: Data(text.utf8))
         }
 
-        static func html(_ text: String, status: Int = 200) -> Reply {
+        public static func html(_ text: String, status: Int = 200) -> Reply {
             .respond(status: status, headers: [("Content-Type", "text/html; charset=UTF-8")], body: Data(text.utf8))
         }
     }
 
-    let port: Int
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let port: Int
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let handler: @Sendable (Request) -> Reply
     private let log = Mutex<[Request]>([])
     private let stopped = Atomic<Bool>(false)
 
-    init(handler: @escaping @Sendable (Request) -> Reply) throws {
+    public init(handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -118,17 +118,17 @@ final class LoopbackServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Every request received so far.
-    var requests: [Request] { log.withLock { $0 } }
-    var requestCount: Int { log.withLock { $0.count } }
+    public var requests: [Request] { log.withLock { $0 } }
+    public var requestCount: Int { log.withLock { $0.count } }
 
-    func stop() {
+    public func stop() {
         if stopped.exchange(true, ordering: .relaxed) { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
 
     /// A port on 127.0.0.1 where nothing listens, for refused connections.
-    static func unusedPort() -> Int {
+    public static func unusedPort() -> Int {
         guard let server = try? LoopbackServer(handler: { _ in .close }) else { return 9 }
         let port = server.port
         server.stop()
