@@ -14,15 +14,10 @@
 struct CaptionNormalizer {
     let rules: TagRules
 
-    /// One surviving tag.
+    /// One surviving tag: the number of its key's facts (the key as read) and its weight.
     struct Item {
-        var facts: TagFacts
+        var id: Int32
         var weight: String?
-        var key: String { facts.canonical }
-        var rendered: String {
-            guard let weight else { return facts.rendered }
-            return "(" + facts.rendered + ":" + weight + ")"
-        }
     }
 
     /// A caption after steps 1–5.
@@ -35,26 +30,24 @@ struct CaptionNormalizer {
         var replaced: [CaptionChange.Replacement] = []
         var triggerIndex: Int?
         var warnings: [String] = []
-
-        /// Distinct keys left in the caption, for the dataset's frequency counts.
-        var keys: Set<String> { Set(main.map(\.key)).union(optional.map(\.key)) }
     }
 
     /// A caption after every rule.
     struct Finished {
         var text: String
-        /// The keys written, trigger first.
-        var keys: [String]
         var moved: [String]
         var isReordered: Bool
     }
 
-    /// Steps 1–5; adds the caption's distinct keys as read to `keysBefore`.
-    func prepare(_ text: String, keysBefore: inout [String: Int]) -> Prepared {
+    private func facts(_ item: Item) -> TagFacts { rules.facts[Int(item.id)] }
+
+    /// Steps 1–5; counts the caption's distinct keys as read (`countBefore`) and its canonical keys after these
+    /// steps (`countPrepared`, for the frequency rule).
+    func prepare(_ text: String) -> Prepared {
         var caption = Prepared()
-        var seen: Set<String> = []
-        var seenBefore: Set<String> = []
         var isOptional = false
+        rules.beginCaption()
+        var keysRead: [Int] = []
         for raw in CaptionText.rawTokens(of: text, warnings: &caption.warnings) {
             switch rules.token(raw) {
             case .empty:
@@ -62,8 +55,9 @@ struct CaptionNormalizer {
             case .marker:
                 if isOptional { caption.warnings.append("a second \(ParsedCaption.optionalMarker) marker was dropped") }
                 isOptional = true
-            case .tag(let facts, let weight):
-                if seenBefore.insert(facts.key).inserted { keysBefore[facts.key, default: 0] += 1 }
+            case .tag(let id, let weight):
+                keysRead.append(id)
+                let facts = rules.facts[id]
                 if facts.isRemoved {
                     caption.removed.append(facts.key)
                     continue
@@ -71,7 +65,7 @@ struct CaptionNormalizer {
                 if facts.isReplaced {
                     caption.replaced.append(CaptionChange.Replacement(from: facts.key, to: facts.canonical))
                 }
-                guard seen.insert(facts.canonical).inserted else {
+                guard rules.insert(facts.canonicalID) else {
                     caption.duplicates.append(facts.canonical)
                     continue
                 }
@@ -80,94 +74,105 @@ struct CaptionNormalizer {
                     continue
                 }
                 if isOptional {
-                    caption.optional.append(Item(facts: facts, weight: weight))
+                    caption.optional.append(Item(id: Int32(id), weight: weight))
                 } else {
-                    caption.main.append(Item(facts: facts, weight: weight))
+                    caption.main.append(Item(id: Int32(id), weight: weight))
                 }
             }
         }
+        rules.beginCaption()
+        for id in keysRead where rules.insert(id) { rules.countBefore[id] += 1 }
         dropRedundant(&caption)
+        for item in caption.main { rules.countPrepared[facts(item).canonicalID] += 1 }
+        for item in caption.optional { rules.countPrepared[facts(item).canonicalID] += 1 }
         return caption
     }
 
     /// Step 5: implications never add a tag; they only drop the general ones a specific tag already says.
     private func dropRedundant(_ caption: inout Prepared) {
-        var impliedByMain: Set<String> = []
-        for item in caption.main where !item.facts.implies.isEmpty { impliedByMain.formUnion(item.facts.implies) }
-        var impliedByAny = impliedByMain
-        for item in caption.optional where !item.facts.implies.isEmpty { impliedByAny.formUnion(item.facts.implies) }
-        guard !impliedByAny.isEmpty else { return }
-        func keep(_ item: Item, _ implied: Set<String>) -> Bool {
-            if item.facts.isProtected || !implied.contains(item.key) { return true }
-            caption.redundant.append(item.key)
+        var impliedByMain: [Int] = []
+        for item in caption.main { impliedByMain.append(contentsOf: facts(item).implies) }
+        var impliedByOptional: [Int] = []
+        for item in caption.optional { impliedByOptional.append(contentsOf: facts(item).implies) }
+        guard !impliedByMain.isEmpty || !impliedByOptional.isEmpty else { return }
+        func keep(_ item: Item, _ implied: [Int], _ alsoImplied: [Int]) -> Bool {
+            let facts = self.facts(item)
+            if facts.isProtected || !(implied.contains(facts.canonicalID) || alsoImplied.contains(facts.canonicalID)) {
+                return true
+            }
+            caption.redundant.append(facts.canonical)
             return false
         }
-        caption.main = caption.main.filter { keep($0, impliedByMain) }
-        caption.optional = caption.optional.filter { keep($0, impliedByAny) }
+        caption.main = caption.main.filter { keep($0, impliedByMain, []) }
+        caption.optional = caption.optional.filter { keep($0, impliedByMain, impliedByOptional) }
     }
 
-    /// Steps 6 and 7, given how many of the dataset's `captionCount` captions hold each key.
-    func finish(_ caption: Prepared, frequency: [String: Int], captionCount: Int) -> Finished {
+    /// Steps 6 and 7, given `rules.datasetFrequency` for the dataset's `captionCount` captions; counts the keys
+    /// written (`countAfter`, by canonical number).
+    func finish(_ caption: Prepared, captionCount: Int, countAfter: inout [Int]) -> Finished {
         let share = rules.preset.background.minSharePercent
         var main: [Item] = []
+        main.reserveCapacity(caption.main.count)
         var optional = caption.optional
         var moved: [String] = []
         for item in caption.main {
-            let facts = item.facts
+            let facts = self.facts(item)
             var goesToOptional = false
             if !facts.isProtected {
                 if facts.isSpecificBackground {
                     goesToOptional = true
                 } else if share > 0, facts.isInFrequencyScope {
                     // Below the threshold means strictly fewer: a tag exactly at the share stays.
-                    goesToOptional = Double(frequency[item.key] ?? 0) * 100 < share * Double(captionCount)
+                    goesToOptional = Double(rules.datasetFrequency[facts.canonicalID]) * 100 < share * Double(captionCount)
                 }
             }
             if goesToOptional {
-                moved.append(item.key)
+                moved.append(facts.canonical)
                 optional.append(item)
             } else {
                 main.append(item)
             }
         }
-        let unorderedMain = main, unorderedOptional = optional
-        main = Self.ordered(main)
-        optional = Self.ordered(optional)
-        var isReordered = !main.elementsEqual(unorderedMain, by: { $0.key == $1.key })
-            || !optional.elementsEqual(unorderedOptional, by: { $0.key == $1.key })
+        let orderedMain = ordered(main), orderedOptional = ordered(optional)
+        var isReordered = !orderedMain.elementsEqual(main, by: { $0.id == $1.id })
+            || !orderedOptional.elementsEqual(optional, by: { $0.id == $1.id })
 
-        var parts: [String] = []
-        var keys: [String] = []
-        parts.reserveCapacity(main.count + optional.count + 2)
-        if let trigger = rules.triggerWord, let triggerKey = rules.triggerKey {
-            parts.append(trigger)
-            keys.append(triggerKey)
-            if let index = caption.triggerIndex, index != 0 { isReordered = true }
+        var text = ""
+        text.reserveCapacity(16 * (main.count + optional.count + 2))
+        func append(_ written: String) {
+            if !text.isEmpty { text += ", " }
+            text += written
         }
-        for item in main {
-            parts.append(item.rendered)
-            keys.append(item.key)
-        }
-        if !optional.isEmpty {
-            parts.append(ParsedCaption.optionalMarker)
-            for item in optional {
-                parts.append(item.rendered)
-                keys.append(item.key)
+        func append(_ item: Item) {
+            let facts = self.facts(item)
+            countAfter[facts.canonicalID] += 1
+            if let weight = item.weight {
+                append("(" + facts.rendered + ":" + weight + ")")
+            } else {
+                append(facts.rendered)
             }
         }
-        return Finished(text: parts.joined(separator: ", "), keys: keys, moved: moved, isReordered: isReordered)
+        if let trigger = rules.triggerWord {
+            append(trigger)
+            if let index = caption.triggerIndex, index != 0 { isReordered = true }
+        }
+        for item in orderedMain { append(item) }
+        if !orderedOptional.isEmpty {
+            append(ParsedCaption.optionalMarker)
+            for item in orderedOptional { append(item) }
+        }
+        return Finished(text: text, moved: moved, isReordered: isReordered)
     }
 
     /// Sorted by group and place in the group's table; ungrouped tags last in their original order (stable).
-    static func ordered(_ items: [Item]) -> [Item] {
+    func ordered(_ items: [Item]) -> [Item] {
         var isSorted = true
-        for index in items.indices.dropFirst() where items[index - 1].facts.orderRank > items[index].facts.orderRank {
+        for index in items.indices.dropFirst() where facts(items[index - 1]).orderRank > facts(items[index]).orderRank {
             isSorted = false
             break
         }
         if isSorted { return items }
-        return items.enumerated()
-            .sorted { ($0.element.facts.orderRank, $0.offset) < ($1.element.facts.orderRank, $1.offset) }
-            .map(\.element)
+        let ranks = items.map { facts($0).orderRank }
+        return items.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { items[$0] }
     }
 }

@@ -1,5 +1,9 @@
 /// What a preset says about one tag key, worked out once per distinct key.
-final class TagFacts: Sendable {
+struct TagFacts: Sendable {
+    /// This key's number in its `TagRules` (dense, so per-tag state lives in arrays, not hash tables).
+    let id: Int
+    /// The number of the canonical key's facts (equal to `id` when the key is canonical).
+    let canonicalID: Int
     /// The key as read from the caption.
     let key: String
     /// The key after the replace map (the key itself when it is no alias).
@@ -9,8 +13,8 @@ final class TagFacts: Sendable {
     let isRemoved: Bool
     let isProtected: Bool
     let isTrigger: Bool
-    /// General tags this one makes redundant.
-    let implies: [String]
+    /// Numbers of the general tags this one makes redundant.
+    let implies: [Int]
     let group: TagGroup?
     /// Where the tag goes in a caption: its group, then its place in the group's table; ungrouped tags last.
     let orderRank: Int
@@ -20,23 +24,4 @@ final class TagFacts: Sendable {
     let isInFrequencyScope: Bool
 
     var isReplaced: Bool { canonical != key }
-
-    init(
-        key: String, canonical: String, rendered: String, isRemoved: Bool, isProtected: Bool, isTrigger: Bool,
-        implies: [String], group: TagGroup?, orderRank: Int, isGeneralBackground: Bool, isSpecificBackground: Bool,
-        isInFrequencyScope: Bool
-    ) {
-        self.key = key
-        self.canonical = canonical
-        self.rendered = rendered
-        self.isRemoved = isRemoved
-        self.isProtected = isProtected
-        self.isTrigger = isTrigger
-        self.implies = implies
-        self.group = group
-        self.orderRank = orderRank
-        self.isGeneralBackground = isGeneralBackground
-        self.isSpecificBackground = isSpecificBackground
-        self.isInFrequencyScope = isInFrequencyScope
-    }
 }

@@ -1,21 +1,31 @@
 import Foundation
 
-/// A preset compiled for fast lookups: caches the facts of every distinct tag and token it meets.
-/// Not thread-safe: each worker uses its own.
+/// A preset compiled for fast lookups: numbers every distinct key it meets, caches its facts and the reading of
+/// every distinct token, and keeps per-key counters in arrays. Not thread-safe: each worker uses its own.
 final class TagRules {
     let preset: Preset
     /// The trigger word as written (kept first in every caption), and its key.
     let triggerWord: String?
     let triggerKey: String?
+    /// Facts by number.
+    private(set) var facts: [TagFacts] = []
+    /// Per key number: captions holding the key as read (before), and the canonical key after the per-caption rules.
+    var countBefore: [Int] = []
+    var countPrepared: [Int] = []
+    /// Per canonical key number: captions holding it in the whole dataset (set between the two passes).
+    var datasetFrequency: [Int] = []
+    /// Per key number: the caption that last marked it (cheap per-caption sets).
+    private var stamps: [Int] = []
+    private var currentStamp = 0
     private let removePatterns: [GlobPattern]
-    private var factsByKey: [String: TagFacts] = [:]
+    private var numbers: [String: Int] = [:]
     private var tokens: [Substring: Token] = [:]
 
     /// One comma-separated token, read once.
     enum Token {
         case empty
         case marker
-        case tag(TagFacts, weight: String?)
+        case tag(id: Int, weight: String?)
     }
 
     init(preset: Preset, triggerWord: String?) {
@@ -32,7 +42,7 @@ final class TagRules {
         if let known = tokens[raw] { return known }
         let token: Token
         if let tag = CaptionTag.parse(raw) {
-            token = CaptionText.isMarker(tag) ? .marker : .tag(facts(for: tag.key), weight: tag.weight)
+            token = CaptionText.isMarker(tag) ? .marker : .tag(id: number(of: tag.key), weight: tag.weight)
         } else {
             token = .empty
         }
@@ -40,18 +50,30 @@ final class TagRules {
         return token
     }
 
-    /// The facts of a key (cached).
-    func facts(for key: String) -> TagFacts {
-        if let known = factsByKey[key] { return known }
+    /// Starts a new per-caption set: every `insert` before the next call counts once.
+    func beginCaption() { currentStamp += 1 }
+
+    /// Marks a key for the current caption; false when it was already marked.
+    func insert(_ id: Int) -> Bool {
+        if stamps[id] == currentStamp { return false }
+        stamps[id] = currentStamp
+        return true
+    }
+
+    /// The number of a key, computing its facts the first time.
+    func number(of key: String) -> Int {
+        if let known = numbers[key] { return known }
         let isTrigger = key == triggerKey
         let isProtectedKey = isTrigger || preset.protectedTags.contains(key)
         let canonical = isProtectedKey ? key : (preset.replaceMap[key] ?? key)
+        // Chains are resolved, so the canonical key is its own canonical form.
+        let canonicalID = canonical == key ? facts.count : number(of: canonical)
+        let id = facts.count
         let isTriggerCanonical = canonical == triggerKey
         let isProtected = isProtectedKey || isTriggerCanonical || preset.protectedTags.contains(canonical)
         let isRemoved = !isProtected && (matchesRemove(key) || matchesRemove(canonical))
         let groupKey = preset.groups[canonical] != nil ? canonical : key
         let group = preset.groups[groupKey]
-        let orderRank = Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0)
         let isGeneral = preset.background.general.contains(canonical)
         let isSpecific = preset.background.specific.contains(canonical)
         let inScope: Bool
@@ -59,13 +81,27 @@ final class TagRules {
         case .background: inScope = !isGeneral && (isSpecific || group == .environment)
         case .all: inScope = !isGeneral
         }
-        let facts = TagFacts(
-            key: key, canonical: canonical, rendered: preset.output.render(key: canonical), isRemoved: isRemoved,
-            isProtected: isProtected, isTrigger: isTriggerCanonical, implies: preset.implications[canonical] ?? [],
-            group: group, orderRank: orderRank, isGeneralBackground: isGeneral, isSpecificBackground: isSpecific,
-            isInFrequencyScope: inScope && !isProtected)
-        factsByKey[key] = facts
-        return facts
+        numbers[key] = id
+        facts.append(
+            TagFacts(
+                id: id, canonicalID: canonicalID, key: key, canonical: canonical, rendered: preset.output.render(key: canonical),
+                isRemoved: isRemoved, isProtected: isProtected, isTrigger: isTriggerCanonical, implies: [],
+                group: group, orderRank: Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0),
+                isGeneralBackground: isGeneral, isSpecificBackground: isSpecific, isInFrequencyScope: inScope && !isProtected))
+        countBefore.append(0)
+        countPrepared.append(0)
+        stamps.append(0)
+        // Implied keys are numbered after this one exists, so a key may imply keys met later.
+        let implied = (preset.implications[canonical] ?? []).map { number(of: $0) }
+        if !implied.isEmpty {
+            let current = facts[id]
+            facts[id] = TagFacts(
+                id: id, canonicalID: current.canonicalID, key: key, canonical: canonical, rendered: current.rendered,
+                isRemoved: current.isRemoved, isProtected: current.isProtected, isTrigger: current.isTrigger,
+                implies: implied, group: group, orderRank: current.orderRank, isGeneralBackground: isGeneral,
+                isSpecificBackground: isSpecific, isInFrequencyScope: current.isInFrequencyScope)
+        }
+        return id
     }
 
     /// Group first, then the position in the group's table; ungrouped tags after every group.

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Generates 100,000 caption files (15–40 tags each, beside empty images) and normalizes copies of them with the
+# `anime` preset twice over: with Sluice (bench-normalize, release build) and with the Python peer
+# (peer_normalize.py). Prints wall time and peak memory for both, for the rules alone (read + normalize in
+# memory) and end to end (plus backups and atomic rewrites), then checks that both wrote the same captions.
+#
+#   Benchmarks/bench-normalize/run.sh [COUNT]       (COUNT defaults to 100000)
+#
+# The files go to a folder under $BENCH_DIR, or /dev/shm when it exists (tmpfs, so the figures measure the
+# code rather than the disk's fsync latency), or else the system temp folder. It is removed afterwards.
+set -euo pipefail
+count="${1:-100000}"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+base="${BENCH_DIR:-}"
+if [ -z "$base" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base="${TMPDIR:-/tmp}"; fi
+fi
+work="$(mktemp -d "$base/sluice-bench-normalize.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+echo "Building bench-normalize (release)…" >&2
+(cd "$repo" && swift build -c release --product bench-normalize >/dev/null)
+bench="$(cd "$repo" && swift build -c release --show-bin-path)/bench-normalize"
+preset="$repo/presets/anime.json"
+
+echo "Generating $count captions in $work/source…" >&2
+python3 - "$work/source" "$count" "$preset" <<'PY'
+import json, os, random, sys
+root, count, preset = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))
+random.seed(20261122)
+grouped = [tag for tags in preset["groups"].values() for tag in tags]
+common = grouped[:120]
+aliases = list(preset["replace_map"])
+removed = [t for t in preset["remove_tags"] if "*" not in t and "?" not in t] + ["bad pixiv id", "rating:general"]
+specific = preset["background"]["specific"]
+unknown = [f"character {n}" for n in range(300)] + [f"series name \\(part {n}\\)" for n in range(50)]
+for index in range(count):
+    folder = os.path.join(root, f"{index // 1000:03d}")
+    if index % 1000 == 0:
+        os.makedirs(folder, exist_ok=True)
+    tags = []
+    for _ in range(random.randint(15, 40)):
+        pick = random.random()
+        if pick < 0.45: tag = random.choice(common)
+        elif pick < 0.75: tag = random.choice(grouped)
+        elif pick < 0.83: tag = random.choice(aliases)
+        elif pick < 0.89: tag = random.choice(removed)
+        elif pick < 0.94: tag = random.choice(specific)
+        else: tag = random.choice(unknown)
+        if random.random() < 0.5: tag = tag.replace(" ", "_")
+        if random.random() < 0.03: tag = f"({tag}:1.{random.randint(0, 9)})"
+        tags.append(tag)
+    if random.random() < 0.1: tags.insert(random.randint(0, len(tags)), "#optional")
+    text = ", ".join(tags) + (",\n" if random.random() < 0.05 else "")
+    with open(os.path.join(folder, f"{index:06d}.txt"), "w", encoding="utf-8") as handle:
+        handle.write(text)
+    open(os.path.join(folder, f"{index:06d}.png"), "wb").close()
+PY
+
+run() {  # label, command…: prints the program's own line and /usr/bin/time's wall time and peak RSS
+  local label="$1"; shift
+  /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys CPU, %M KiB peak RSS" -o "$work/time.txt" "$@"
+  cat "$work/time.txt"
+}
+
+cp -a "$work/source" "$work/swift"
+cp -a "$work/source" "$work/python"
+sync
+echo
+echo "== rules alone (scan, read, normalize in memory; nothing written) =="
+run "swift " "$bench" "$work/swift" --preset "$preset" --engine-only
+run "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset" --engine-only
+echo
+echo "== end to end (plus a backup and an atomic rewrite of every changed caption) =="
+run "swift " "$bench" "$work/swift" --preset "$preset"
+run "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset"
+echo
+if diff -rq -x .sluice-backups "$work/swift" "$work/python" >/dev/null && diff -rq "$work/swift/.sluice-backups" "$work/python/.sluice-backups" >/dev/null; then
+  echo "same output: both wrote identical captions and backups."
+else
+  echo "DIFFERENT output between Sluice and the Python peer:" >&2
+  diff -r -x .sluice-backups "$work/swift" "$work/python" | head -20 >&2
+  exit 1
+fi
