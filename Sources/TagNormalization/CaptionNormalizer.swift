@@ -20,14 +20,16 @@ struct CaptionNormalizer {
         var weight: String?
     }
 
-    /// A caption after steps 1–5.
+    /// A caption after steps 1–5. What was dropped is kept as key numbers, turned into text only for a change.
     struct Prepared {
         var main: [Item] = []
         var optional: [Item] = []
-        var removed: [String] = []
-        var redundant: [String] = []
-        var duplicates: [String] = []
-        var replaced: [CaptionChange.Replacement] = []
+        /// Numbers of keys as read that the remove rules deleted, or that were replaced.
+        var removed: [Int32] = []
+        var replaced: [Int32] = []
+        /// Canonical numbers dropped as implied, or as duplicates.
+        var redundant: [Int32] = []
+        var duplicates: [Int32] = []
         var triggerIndex: Int?
         var warnings: [String] = []
     }
@@ -35,11 +37,10 @@ struct CaptionNormalizer {
     /// A caption after every rule.
     struct Finished {
         var text: String
-        var moved: [String]
+        /// Canonical numbers moved to the optional section.
+        var moved: [Int32]
         var isReordered: Bool
     }
-
-    private func facts(_ item: Item) -> TagFacts { rules.facts[Int(item.id)] }
 
     /// Steps 1–5; counts the caption's distinct keys as read (`countBefore`) and its canonical keys after these
     /// steps (`countPrepared`, for the frequency rule).
@@ -47,31 +48,32 @@ struct CaptionNormalizer {
         var caption = Prepared()
         var isOptional = false
         rules.beginCaption()
-        var keysRead: [Int] = []
-        for raw in CaptionText.rawTokens(of: text, warnings: &caption.warnings) {
+        var keysRead = rules.takeScratch()
+        defer { rules.returnScratch(keysRead) }
+        var lineWarnings: [String] = []
+        CaptionText.forEachRawToken(of: text, warnings: &lineWarnings) { raw in
             switch rules.token(raw) {
             case .empty:
-                continue
+                return
             case .marker:
                 if isOptional { caption.warnings.append("a second \(ParsedCaption.optionalMarker) marker was dropped") }
                 isOptional = true
             case .tag(let id, let weight):
                 keysRead.append(id)
-                let facts = rules.facts[id]
-                if facts.isRemoved {
-                    caption.removed.append(facts.key)
-                    continue
+                let flags = rules.flags[id]
+                if flags.contains(.removed) {
+                    caption.removed.append(Int32(id))
+                    return
                 }
-                if facts.isReplaced {
-                    caption.replaced.append(CaptionChange.Replacement(from: facts.key, to: facts.canonical))
+                if flags.contains(.replaced) { caption.replaced.append(Int32(id)) }
+                let canonicalID = rules.canonicalIDs[id]
+                guard rules.insert(Int(canonicalID)) else {
+                    caption.duplicates.append(canonicalID)
+                    return
                 }
-                guard rules.insert(facts.canonicalID) else {
-                    caption.duplicates.append(facts.canonical)
-                    continue
-                }
-                if facts.isTrigger {
+                if flags.contains(.trigger) {
                     caption.triggerIndex = caption.main.count
-                    continue
+                    return
                 }
                 if isOptional {
                     caption.optional.append(Item(id: Int32(id), weight: weight))
@@ -80,27 +82,34 @@ struct CaptionNormalizer {
                 }
             }
         }
+        if !lineWarnings.isEmpty { caption.warnings.insert(contentsOf: lineWarnings, at: 0) }
         rules.beginCaption()
         for id in keysRead where rules.insert(id) { rules.countBefore[id] += 1 }
         dropRedundant(&caption)
-        for item in caption.main { rules.countPrepared[facts(item).canonicalID] += 1 }
-        for item in caption.optional { rules.countPrepared[facts(item).canonicalID] += 1 }
+        for item in caption.main { rules.countPrepared[Int(rules.canonicalIDs[Int(item.id)])] += 1 }
+        for item in caption.optional { rules.countPrepared[Int(rules.canonicalIDs[Int(item.id)])] += 1 }
         return caption
     }
 
     /// Step 5: implications never add a tag; they only drop the general ones a specific tag already says.
     private func dropRedundant(_ caption: inout Prepared) {
         var impliedByMain: [Int] = []
-        for item in caption.main { impliedByMain.append(contentsOf: facts(item).implies) }
         var impliedByOptional: [Int] = []
-        for item in caption.optional { impliedByOptional.append(contentsOf: facts(item).implies) }
+        for item in caption.main where rules.flags[Int(item.id)].contains(.implies) {
+            impliedByMain.append(contentsOf: rules.facts[Int(item.id)].implies)
+        }
+        for item in caption.optional where rules.flags[Int(item.id)].contains(.implies) {
+            impliedByOptional.append(contentsOf: rules.facts[Int(item.id)].implies)
+        }
         guard !impliedByMain.isEmpty || !impliedByOptional.isEmpty else { return }
         func keep(_ item: Item, _ implied: [Int], _ alsoImplied: [Int]) -> Bool {
-            let facts = self.facts(item)
-            if facts.isProtected || !(implied.contains(facts.canonicalID) || alsoImplied.contains(facts.canonicalID)) {
+            let canonicalID = rules.canonicalIDs[Int(item.id)]
+            if rules.flags[Int(item.id)].contains(.protected)
+                || !(implied.contains(Int(canonicalID)) || alsoImplied.contains(Int(canonicalID)))
+            {
                 return true
             }
-            caption.redundant.append(facts.canonical)
+            caption.redundant.append(canonicalID)
             return false
         }
         caption.main = caption.main.filter { keep($0, impliedByMain, []) }
@@ -114,20 +123,22 @@ struct CaptionNormalizer {
         var main: [Item] = []
         main.reserveCapacity(caption.main.count)
         var optional = caption.optional
-        var moved: [String] = []
+        var moved: [Int32] = []
         for item in caption.main {
-            let facts = self.facts(item)
+            let id = Int(item.id)
+            let flags = rules.flags[id]
             var goesToOptional = false
-            if !facts.isProtected {
-                if facts.isSpecificBackground {
+            if !flags.contains(.protected) {
+                if flags.contains(.specificBackground) {
                     goesToOptional = true
-                } else if share > 0, facts.isInFrequencyScope {
+                } else if share > 0, flags.contains(.inFrequencyScope) {
                     // Below the threshold means strictly fewer: a tag exactly at the share stays.
-                    goesToOptional = Double(rules.datasetFrequency[facts.canonicalID]) * 100 < share * Double(captionCount)
+                    let count = rules.datasetFrequency[Int(rules.canonicalIDs[id])]
+                    goesToOptional = Double(count) * 100 < share * Double(captionCount)
                 }
             }
             if goesToOptional {
-                moved.append(facts.canonical)
+                moved.append(rules.canonicalIDs[id])
                 optional.append(item)
             } else {
                 main.append(item)
@@ -137,19 +148,26 @@ struct CaptionNormalizer {
         var isReordered = !orderedMain.elementsEqual(main, by: { $0.id == $1.id })
             || !orderedOptional.elementsEqual(optional, by: { $0.id == $1.id })
 
-        var text = ""
-        text.reserveCapacity(16 * (main.count + optional.count + 2))
+        // Built as bytes and decoded once: far cheaper than growing a String tag by tag.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24 * (main.count + optional.count + 2))
         func append(_ written: String) {
-            if !text.isEmpty { text += ", " }
-            text += written
+            if !bytes.isEmpty { bytes.append(contentsOf: [0x2C, 0x20]) }
+            bytes.append(contentsOf: written.utf8)
         }
         func append(_ item: Item) {
-            let facts = self.facts(item)
-            countAfter[facts.canonicalID] += 1
+            let id = Int(item.id)
+            countAfter[Int(rules.canonicalIDs[id])] += 1
+            let rendered = rules.rendered[id]
             if let weight = item.weight {
-                append("(" + facts.rendered + ":" + weight + ")")
+                if !bytes.isEmpty { bytes.append(contentsOf: [0x2C, 0x20]) }
+                bytes.append(0x28)
+                bytes.append(contentsOf: rendered.utf8)
+                bytes.append(0x3A)
+                bytes.append(contentsOf: weight.utf8)
+                bytes.append(0x29)
             } else {
-                append(facts.rendered)
+                append(rendered)
             }
         }
         if let trigger = rules.triggerWord {
@@ -161,18 +179,32 @@ struct CaptionNormalizer {
             append(ParsedCaption.optionalMarker)
             for item in orderedOptional { append(item) }
         }
+        let text = String(decoding: bytes, as: UTF8.self)
         return Finished(text: text, moved: moved, isReordered: isReordered)
     }
 
     /// Sorted by group and place in the group's table; ungrouped tags last in their original order (stable).
     func ordered(_ items: [Item]) -> [Item] {
+        let ranks = rules.orderRanks
         var isSorted = true
-        for index in items.indices.dropFirst() where facts(items[index - 1]).orderRank > facts(items[index]).orderRank {
+        for index in items.indices.dropFirst() where ranks[Int(items[index - 1].id)] > ranks[Int(items[index].id)] {
             isSorted = false
             break
         }
         if isSorted { return items }
-        let ranks = items.map { facts($0).orderRank }
-        return items.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }.map { items[$0] }
+        return items.indices.sorted { (ranks[Int(items[$0].id)], $0) < (ranks[Int(items[$1].id)], $1) }.map { items[$0] }
+    }
+
+    /// What the rules did to a caption, in words, for its `CaptionChange`.
+    func change(path: String, before: String, caption: Prepared, finished: Finished) -> CaptionChange {
+        let facts = rules.facts
+        return CaptionChange(
+            path: path, before: before, after: finished.text,
+            removed: caption.removed.map { facts[Int($0)].key },
+            redundant: caption.redundant.map { facts[Int($0)].key },
+            duplicates: caption.duplicates.map { facts[Int($0)].key },
+            replaced: caption.replaced.map { CaptionChange.Replacement(from: facts[Int($0)].key, to: facts[Int($0)].canonical) },
+            movedToOptional: finished.moved.map { facts[Int($0)].key },
+            isReordered: finished.isReordered, warnings: caption.warnings)
     }
 }

@@ -50,21 +50,26 @@ public enum CaptionText {
 
     /// The comma-separated tokens of a caption after joining its lines; empty tokens included.
     static func rawTokens(of text: String, warnings: inout [String]) -> [Substring] {
+        var tokens: [Substring] = []
+        forEachRawToken(of: text, warnings: &warnings) { tokens.append($0) }
+        return tokens
+    }
+
+    /// Calls `body` with each non-empty comma-separated token, without collecting them.
+    static func forEachRawToken(of text: String, warnings: inout [String], _ body: (Substring) -> Void) {
         let line = oneLine(text, warnings: &warnings)
         // Split on the comma byte: a comma is never part of a grapheme, and bytes are far cheaper than Characters.
         let utf8 = line.utf8
-        var tokens: [Substring] = []
         var start = utf8.startIndex
         var index = start
         while index != utf8.endIndex {
             if utf8[index] == UInt8(ascii: ",") {
-                if start != index { tokens.append(line[start..<index]) }
+                if start != index { body(line[start..<index]) }
                 start = utf8.index(after: index)
             }
             index = utf8.index(after: index)
         }
-        if start != utf8.endIndex { tokens.append(line[start..<utf8.endIndex]) }
-        return tokens
+        if start != utf8.endIndex { body(line[start..<utf8.endIndex]) }
     }
 
     /// The caption as one line: BOM dropped, NBSP read as a space, and lines joined by commas, with a warning

@@ -77,10 +77,7 @@ public struct DatasetNormalizer: Sendable {
                 output.warnings.append(contentsOf: caption.warnings.map { "\(paths[position]): \($0)" })
                 if finished.text != texts[position] {
                     output.changes.append(
-                        CaptionChange(
-                            path: paths[position], before: texts[position], after: finished.text, removed: caption.removed,
-                            redundant: caption.redundant, duplicates: caption.duplicates, replaced: caption.replaced,
-                            movedToOptional: finished.moved, isReordered: finished.isReordered, warnings: caption.warnings))
+                        chunk.normalizer.change(path: paths[position], before: texts[position], caption: caption, finished: finished))
                 }
             }
             for facts in rules.facts where countAfter[facts.id] > 0 { output.keysAfter[facts.key, default: 0] += countAfter[facts.id] }

@@ -9,6 +9,24 @@ final class TagRules {
     let triggerKey: String?
     /// Facts by number.
     private(set) var facts: [TagFacts] = []
+    /// The hot facts again, as plain values by number, so the per-tag loop copies no strings (no reference counting).
+    private(set) var canonicalIDs: [Int32] = []
+    private(set) var flags: [Flags] = []
+    private(set) var orderRanks: [Int] = []
+    private(set) var rendered: [String] = []
+    private var scratch: [Int] = []
+
+    /// Yes/no facts of a key, packed.
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        static let removed = Flags(rawValue: 1 << 0)
+        static let replaced = Flags(rawValue: 1 << 1)
+        static let protected = Flags(rawValue: 1 << 2)
+        static let trigger = Flags(rawValue: 1 << 3)
+        static let specificBackground = Flags(rawValue: 1 << 4)
+        static let inFrequencyScope = Flags(rawValue: 1 << 5)
+        static let implies = Flags(rawValue: 1 << 6)
+    }
     /// Per key number: captions holding the key as read (before), and the canonical key after the per-caption rules.
     var countBefore: [Int] = []
     var countPrepared: [Int] = []
@@ -50,6 +68,16 @@ final class TagRules {
         return token
     }
 
+    /// An empty array to reuse for one caption (saves an allocation per caption).
+    func takeScratch() -> [Int] {
+        var array = scratch
+        scratch = []
+        array.removeAll(keepingCapacity: true)
+        return array
+    }
+
+    func returnScratch(_ array: [Int]) { scratch = array }
+
     /// Starts a new per-caption set: every `insert` before the next call counts once.
     func beginCaption() { currentStamp += 1 }
 
@@ -88,6 +116,18 @@ final class TagRules {
                 isRemoved: isRemoved, isProtected: isProtected, isTrigger: isTriggerCanonical, implies: [],
                 group: group, orderRank: Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0),
                 isGeneralBackground: isGeneral, isSpecificBackground: isSpecific, isInFrequencyScope: inScope && !isProtected))
+        var keyFlags: Flags = []
+        if isRemoved { keyFlags.insert(.removed) }
+        if canonical != key { keyFlags.insert(.replaced) }
+        if isProtected { keyFlags.insert(.protected) }
+        if isTriggerCanonical { keyFlags.insert(.trigger) }
+        if isSpecific { keyFlags.insert(.specificBackground) }
+        if inScope && !isProtected { keyFlags.insert(.inFrequencyScope) }
+        if preset.implications[canonical] != nil { keyFlags.insert(.implies) }
+        canonicalIDs.append(Int32(canonicalID))
+        flags.append(keyFlags)
+        orderRanks.append(facts[id].orderRank)
+        rendered.append(facts[id].rendered)
         countBefore.append(0)
         countPrepared.append(0)
         stamps.append(0)
