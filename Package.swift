@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(name: "bench-phash", dependencies: ["Imaging", "ResultMatching"], path: "Benchmarks/bench-phash"),
         .executableTarget(
             name: "bench-normalize", dependencies: ["TagNormalization"], path: "Benchmarks/bench-normalize",
-            exclude: ["peer_normalize.py", "run.sh"]),
+            exclude: ["peer_normalize.py", "generate_captions.py", "run.sh"]),
         .executableTarget(name: "bench-sidecar", dependencies: ["XMPSidecar", "ExifMetadata"], path: "Benchmarks/bench-sidecar"),
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],

@@ -12,7 +12,7 @@
 /// Protected tags and the trigger word are never removed, replaced or moved. Steps 1–5 need one caption;
 /// step 6 needs the whole dataset, so `DatasetNormalizer` runs `prepare` on every caption before `finish`.
 struct CaptionNormalizer {
-    let rules: TagRules
+    var rules: TagRules
 
     /// One surviving tag: the number of its key's facts (the key as read) and its weight.
     struct Item {
@@ -44,7 +44,7 @@ struct CaptionNormalizer {
 
     /// Steps 1–5; counts the caption's distinct keys as read (`countBefore`) and its canonical keys after these
     /// steps (`countPrepared`, for the frequency rule).
-    func prepare(_ text: String) -> Prepared {
+    mutating func prepare(_ text: String) -> Prepared {
         var caption = Prepared()
         var isOptional = false
         rules.beginCaption()

@@ -32,8 +32,8 @@ public struct DatasetNormalizer: Sendable {
             var normalizer: CaptionNormalizer
             var prepared: [CaptionNormalizer.Prepared]
         }
-        let chunks = ParallelWork.map(count: ranges.count) { index -> Chunk in
-            let normalizer = CaptionNormalizer(rules: TagRules(preset: preset, triggerWord: triggerWord))
+        var chunks = ParallelWork.map(count: ranges.count) { index -> Chunk in
+            var normalizer = CaptionNormalizer(rules: TagRules(preset: preset, triggerWord: triggerWord))
             var prepared: [CaptionNormalizer.Prepared] = []
             prepared.reserveCapacity(ranges[index].count)
             for position in ranges[index] { prepared.append(normalizer.prepare(texts[position])) }
@@ -49,8 +49,8 @@ public struct DatasetNormalizer: Sendable {
                 if rules.countPrepared[facts.id] > 0 { frequency[facts.key, default: 0] += rules.countPrepared[facts.id] }
             }
         }
-        for chunk in chunks {
-            chunk.normalizer.rules.datasetFrequency = chunk.normalizer.rules.facts.map { frequency[$0.canonical] ?? 0 }
+        for index in chunks.indices {
+            chunks[index].normalizer.rules.datasetFrequency = chunks[index].normalizer.rules.facts.map { frequency[$0.canonical] ?? 0 }
         }
 
         // Pass 2: background moves and ordering, with the dataset's counts.
@@ -62,8 +62,9 @@ public struct DatasetNormalizer: Sendable {
             var moved: Int
             var reordered: Int
         }
-        let outputs = ParallelWork.map(count: chunks.count) { index -> Output in
-            let chunk = chunks[index]
+        let finishedChunks = chunks
+        let outputs = ParallelWork.map(count: finishedChunks.count) { index -> Output in
+            let chunk = finishedChunks[index]
             let rules = chunk.normalizer.rules
             var output = Output(texts: [], changes: [], keysAfter: [:], warnings: [], moved: 0, reordered: 0)
             output.texts.reserveCapacity(chunk.prepared.count)

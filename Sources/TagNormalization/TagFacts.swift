@@ -1,4 +1,5 @@
-/// What a preset says about one tag key, worked out once per distinct key.
+/// What a preset says about one tag key, worked out once per distinct key. The yes/no facts the per-tag loop
+/// needs live beside it in `TagRules` as plain values.
 struct TagFacts: Sendable {
     /// This key's number in its `TagRules` (dense, so per-tag state lives in arrays, not hash tables).
     let id: Int
@@ -10,18 +11,8 @@ struct TagFacts: Sendable {
     let canonical: String
     /// The canonical key in the preset's output form.
     let rendered: String
-    let isRemoved: Bool
-    let isProtected: Bool
-    let isTrigger: Bool
     /// Numbers of the general tags this one makes redundant.
-    let implies: [Int]
-    let group: TagGroup?
+    var implies: [Int]
     /// Where the tag goes in a caption: its group, then its place in the group's table; ungrouped tags last.
     let orderRank: Int
-    let isGeneralBackground: Bool
-    let isSpecificBackground: Bool
-    /// Whether the frequency rule may move this tag.
-    let isInFrequencyScope: Bool
-
-    var isReplaced: Bool { canonical != key }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A preset compiled for fast lookups: numbers every distinct key it meets, caches its facts and the reading of
-/// every distinct token, and keeps per-key counters in arrays. Not thread-safe: each worker uses its own.
-final class TagRules {
+/// every distinct token, and keeps per-key counters in arrays. A value each worker owns (so the per-tag loop pays
+/// no reference counting or exclusivity checks).
+struct TagRules {
     let preset: Preset
     /// The trigger word as written (kept first in every caption), and its key.
     let triggerWord: String?
@@ -56,7 +57,7 @@ final class TagRules {
     }
 
     /// Reads a raw token (cached).
-    func token(_ raw: Substring) -> Token {
+    mutating func token(_ raw: Substring) -> Token {
         if let known = tokens[raw] { return known }
         let token: Token
         if let tag = CaptionTag.parse(raw) {
@@ -69,78 +70,66 @@ final class TagRules {
     }
 
     /// An empty array to reuse for one caption (saves an allocation per caption).
-    func takeScratch() -> [Int] {
+    mutating func takeScratch() -> [Int] {
         var array = scratch
         scratch = []
         array.removeAll(keepingCapacity: true)
         return array
     }
 
-    func returnScratch(_ array: [Int]) { scratch = array }
+    mutating func returnScratch(_ array: [Int]) { scratch = array }
 
     /// Starts a new per-caption set: every `insert` before the next call counts once.
-    func beginCaption() { currentStamp += 1 }
+    mutating func beginCaption() { currentStamp += 1 }
 
     /// Marks a key for the current caption; false when it was already marked.
-    func insert(_ id: Int) -> Bool {
+    mutating func insert(_ id: Int) -> Bool {
         if stamps[id] == currentStamp { return false }
         stamps[id] = currentStamp
         return true
     }
 
     /// The number of a key, computing its facts the first time.
-    func number(of key: String) -> Int {
+    mutating func number(of key: String) -> Int {
         if let known = numbers[key] { return known }
-        let isTrigger = key == triggerKey
-        let isProtectedKey = isTrigger || preset.protectedTags.contains(key)
+        let isProtectedKey = key == triggerKey || preset.protectedTags.contains(key)
         let canonical = isProtectedKey ? key : (preset.replaceMap[key] ?? key)
-        // Chains are resolved, so the canonical key is its own canonical form.
+        // Chains are resolved when the preset loads, so a canonical key is its own canonical form.
         let canonicalID = canonical == key ? facts.count : number(of: canonical)
         let id = facts.count
-        let isTriggerCanonical = canonical == triggerKey
-        let isProtected = isProtectedKey || isTriggerCanonical || preset.protectedTags.contains(canonical)
-        let isRemoved = !isProtected && (matchesRemove(key) || matchesRemove(canonical))
+        let isTrigger = canonical == triggerKey
+        let isProtected = isProtectedKey || isTrigger || preset.protectedTags.contains(canonical)
         let groupKey = preset.groups[canonical] != nil ? canonical : key
         let group = preset.groups[groupKey]
         let isGeneral = preset.background.general.contains(canonical)
         let isSpecific = preset.background.specific.contains(canonical)
-        let inScope: Bool
+        let isInScope: Bool
         switch preset.background.frequencyScope {
-        case .background: inScope = !isGeneral && (isSpecific || group == .environment)
-        case .all: inScope = !isGeneral
+        case .background: isInScope = !isGeneral && (isSpecific || group == .environment)
+        case .all: isInScope = !isGeneral
         }
-        numbers[key] = id
-        facts.append(
-            TagFacts(
-                id: id, canonicalID: canonicalID, key: key, canonical: canonical, rendered: preset.output.render(key: canonical),
-                isRemoved: isRemoved, isProtected: isProtected, isTrigger: isTriggerCanonical, implies: [],
-                group: group, orderRank: Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0),
-                isGeneralBackground: isGeneral, isSpecificBackground: isSpecific, isInFrequencyScope: inScope && !isProtected))
         var keyFlags: Flags = []
-        if isRemoved { keyFlags.insert(.removed) }
+        if !isProtected && (matchesRemove(key) || matchesRemove(canonical)) { keyFlags.insert(.removed) }
         if canonical != key { keyFlags.insert(.replaced) }
         if isProtected { keyFlags.insert(.protected) }
-        if isTriggerCanonical { keyFlags.insert(.trigger) }
+        if isTrigger { keyFlags.insert(.trigger) }
         if isSpecific { keyFlags.insert(.specificBackground) }
-        if inScope && !isProtected { keyFlags.insert(.inFrequencyScope) }
+        if isInScope && !isProtected { keyFlags.insert(.inFrequencyScope) }
         if preset.implications[canonical] != nil { keyFlags.insert(.implies) }
+        let orderRank = Self.orderRank(group: group, position: preset.groupPositions[groupKey] ?? 0)
+        let rendered = preset.output.render(key: canonical)
+
+        numbers[key] = id
+        facts.append(TagFacts(id: id, canonicalID: canonicalID, key: key, canonical: canonical, rendered: rendered, implies: [], orderRank: orderRank))
         canonicalIDs.append(Int32(canonicalID))
         flags.append(keyFlags)
-        orderRanks.append(facts[id].orderRank)
-        rendered.append(facts[id].rendered)
+        orderRanks.append(orderRank)
+        self.rendered.append(rendered)
         countBefore.append(0)
         countPrepared.append(0)
         stamps.append(0)
-        // Implied keys are numbered after this one exists, so a key may imply keys met later.
-        let implied = (preset.implications[canonical] ?? []).map { number(of: $0) }
-        if !implied.isEmpty {
-            let current = facts[id]
-            facts[id] = TagFacts(
-                id: id, canonicalID: current.canonicalID, key: key, canonical: canonical, rendered: current.rendered,
-                isRemoved: current.isRemoved, isProtected: current.isProtected, isTrigger: current.isTrigger,
-                implies: implied, group: group, orderRank: current.orderRank, isGeneralBackground: isGeneral,
-                isSpecificBackground: isSpecific, isInFrequencyScope: current.isInFrequencyScope)
-        }
+        // Implied keys are numbered once this key exists, so they may be keys not met yet.
+        facts[id].implies = (preset.implications[canonical] ?? []).map { number(of: $0) }
         return id
     }
 
