@@ -6,8 +6,9 @@ written the way a Python tool would do it, and run by run.sh on a copy of the sa
 
 Same rules, same order, same output as `sluice normalize` (run.sh diffs the two folders): parse, remove (exact and
 glob), replace (alias chains), dedup, implications, trigger word, specific background and frequency rule to
-#optional, group order. Without --engine-only it backs up each changed caption and rewrites it atomically
-(temp file, fsync, rename, fsync the folder), as Sluice does.
+#optional, group order. Without --engine-only it backs up each changed caption (a copy written atomically) and
+rewrites it atomically (temp file, fsync, rename, fsync the folder), one file after the other. Sluice makes the
+same guarantees with hard-linked backups, one fsync per backup folder, and eight writer threads.
 """
 import json
 import os
