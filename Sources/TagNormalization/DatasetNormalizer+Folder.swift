@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SystemIO
 
 extension DatasetNormalizer {
@@ -99,15 +100,15 @@ extension DatasetNormalizer {
     /// the bytes are written atomically instead. An existing backup is never overwritten: after an interrupted
     /// run it holds the older original.
     static func backUp(caption: String, original: Data, to backup: String) throws {
-        if FileManager.default.fileExists(atPath: backup) { return }
         do {
-            try FileManager.default.linkItem(atPath: caption, toPath: backup)
-            // The link shares the caption's data, which may not have reached the disk yet.
-            try FileOperations.syncFile(at: caption)
+            try retryOnInterrupt("link", path: backup) { Glibc.link(caption, backup) }
         } catch {
-            if FileManager.default.fileExists(atPath: backup) { try? FileManager.default.removeItem(atPath: backup) }
+            if error.errno == EEXIST || FileManager.default.fileExists(atPath: backup) { return }
             try FileOperations.writeAtomically(original, to: URL(fileURLWithPath: backup))
+            return
         }
+        // The link shares the caption's data, which may not have reached the disk yet.
+        try FileOperations.syncFile(at: caption)
     }
 
     /// Flushes the entries of the backup folders and of every folder between them and `top`.
