@@ -21,6 +21,13 @@ func now() -> timespec {
     return time
 }
 
+/// CPU seconds (user + system, all threads) used by the process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func peakMemoryMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -47,10 +54,12 @@ do {
         }
         let readTime = seconds(since: start)
         let engineStart = now()
+        let engineCPUStart = cpuSeconds()
         let result = normalizer.normalize(paths: contents.captions, texts: texts)
         let engineTime = seconds(since: engineStart)
-        print(String(format: "swift  engine-only: %d captions, %d would change; read %.3f s, rules %.3f s, total %.3f s, peak %.0f MiB",
-                     result.report.captionCount, result.report.filesChanged, readTime, engineTime, seconds(since: start), peakMemoryMiB()))
+        let engineCPU = cpuSeconds() - engineCPUStart
+        print(String(format: "swift  engine-only: %d captions, %d would change; read %.3f s, rules %.3f s (%.3f s CPU), total %.3f s, peak %.0f MiB",
+                     result.report.captionCount, result.report.filesChanged, readTime, engineTime, engineCPU, seconds(since: start), peakMemoryMiB()))
     } else {
         let backups = folder.appendingPathComponent(".sluice-backups/bench")
         let report = try normalizer.normalizeFolder(at: folder, backupDirectory: backups, dryRun: false)

@@ -27,10 +27,19 @@ preset="$repo/presets/anime.json"
 echo "Generating $count captions in $work/source…" >&2
 python3 "$here/generate_captions.py" "$work/source" "$count" "$preset"
 
-run() {  # label, command…: prints the program's own line and /usr/bin/time's wall time and peak RSS
-  local label="$1"; shift
-  /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys CPU, %M KiB peak RSS" -o "$work/time.txt" "$@"
+run() {  # name, label, command…: prints the program's own line and /usr/bin/time's figures; keeps the wall time
+  local name="$1" label="$2"; shift 2
+  /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys CPU, %M KiB peak RSS" -o "$work/time.txt" "$@" | tee "$work/$name.out"
   cat "$work/time.txt"
+  grep -o '[0-9.]* s wall' "$work/time.txt" | cut -d' ' -f1 > "$work/$name.wall"
+}
+
+ratio() {  # a b: a / b with one decimal
+  python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"
+}
+
+rules_seconds() {  # file, field: the rules wall time or CPU time printed by either program
+  python3 -c "import re, sys; m = re.search(r'rules ([0-9.]+) s \(([0-9.]+) s CPU\)', open(sys.argv[1]).read()); print(m.group(int(sys.argv[2])))" "$1" "$2"
 }
 
 cp -a "$work/source" "$work/swift"
@@ -38,13 +47,17 @@ cp -a "$work/source" "$work/python"
 sync
 echo
 echo "== rules alone (scan, read, normalize in memory; nothing written) =="
-run "swift " "$bench" "$work/swift" --preset "$preset" --engine-only
-run "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset" --engine-only
+run swift-engine "swift " "$bench" "$work/swift" --preset "$preset" --engine-only
+run python-engine "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset" --engine-only
 echo
 echo "== end to end (plus a backup and an atomic rewrite of every changed caption) =="
-run "swift " "$bench" "$work/swift" --preset "$preset"
-run "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset"
+run swift-full "swift " "$bench" "$work/swift" --preset "$preset"
+run python-full "python" python3 "$here/peer_normalize.py" "$work/python" --preset "$preset"
 echo
+echo "Sluice vs Python, same files, same machine ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)):"
+echo "  rules alone:   $(ratio "$(rules_seconds "$work/python-engine.out" 1)" "$(rules_seconds "$work/swift-engine.out" 1)")x faster wall, $(ratio "$(rules_seconds "$work/python-engine.out" 2)" "$(rules_seconds "$work/swift-engine.out" 2)")x less CPU"
+echo "  read + rules:  $(ratio "$(cat "$work/python-engine.wall")" "$(cat "$work/swift-engine.wall")")x faster wall"
+echo "  end to end:    $(ratio "$(cat "$work/python-full.wall")" "$(cat "$work/swift-full.wall")")x faster wall"
 if diff -rq -x .sluice-backups "$work/swift" "$work/python" >/dev/null && diff -rq "$work/swift/.sluice-backups" "$work/python/.sluice-backups" >/dev/null; then
   echo "same output: both wrote identical captions and backups."
 else
