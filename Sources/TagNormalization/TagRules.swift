@@ -38,7 +38,7 @@ struct TagRules {
     private var currentStamp = 0
     private let removePatterns: [GlobPattern]
     private var numbers: [String: Int] = [:]
-    private var tokens: [Substring: Token] = [:]
+    private var tokens = TokenTable<Token>()
 
     /// One comma-separated token, read once.
     enum Token {
@@ -56,17 +56,20 @@ struct TagRules {
         self.removePatterns = preset.removePatterns.map(GlobPattern.init)
     }
 
-    /// Reads a raw token (cached).
+    /// Reads a raw token (cached by its bytes).
     mutating func token(_ raw: Substring) -> Token {
-        if let known = tokens[raw] { return known }
-        let token: Token
-        if let tag = CaptionTag.parse(raw) {
-            token = CaptionText.isMarker(tag) ? .marker : .tag(id: number(of: tag.key), weight: tag.weight)
-        } else {
-            token = .empty
+        var raw = raw
+        return raw.withUTF8 { bytes in
+            if let known = tokens.value(for: bytes) { return known }
+            let token: Token
+            if let tag = CaptionTag.parse(Substring(decoding: bytes, as: UTF8.self)) {
+                token = CaptionText.isMarker(tag) ? .marker : .tag(id: number(of: tag.key), weight: tag.weight)
+            } else {
+                token = .empty
+            }
+            tokens.insert(token, for: bytes)
+            return token
         }
-        tokens[raw] = token
-        return token
     }
 
     /// An empty array to reuse for one caption (saves an allocation per caption).
