@@ -112,8 +112,8 @@ struct CaptionNormalizer {
             caption.redundant.append(canonicalID)
             return false
         }
-        caption.main = caption.main.filter { keep($0, impliedByMain, []) }
-        caption.optional = caption.optional.filter { keep($0, impliedByMain, impliedByOptional) }
+        caption.main.removeAll { !keep($0, impliedByMain, []) }
+        caption.optional.removeAll { !keep($0, impliedByMain, impliedByOptional) }
     }
 
     /// Steps 6 and 7, given `rules.datasetFrequency` for the dataset's `captionCount` captions; counts the keys
@@ -122,7 +122,9 @@ struct CaptionNormalizer {
         let share = rules.preset.background.minSharePercent
         var main: [Item] = []
         main.reserveCapacity(caption.main.count)
-        var optional = caption.optional
+        var optional: [Item] = []
+        optional.reserveCapacity(caption.optional.count + caption.main.count)
+        optional.append(contentsOf: caption.optional)
         var moved: [Int32] = []
         for item in caption.main {
             let id = Int(item.id)
@@ -183,16 +185,22 @@ struct CaptionNormalizer {
         return Finished(text: text, moved: moved, isReordered: isReordered)
     }
 
-    /// Sorted by group and place in the group's table; ungrouped tags last in their original order (stable).
+    /// Sorted by group and place in the group's table; ungrouped tags last in their original order. A stable
+    /// insertion sort: captions are short and usually nearly in order.
     func ordered(_ items: [Item]) -> [Item] {
         let ranks = rules.orderRanks
-        var isSorted = true
-        for index in items.indices.dropFirst() where ranks[Int(items[index - 1].id)] > ranks[Int(items[index].id)] {
-            isSorted = false
-            break
+        var sorted = items
+        for index in sorted.indices.dropFirst() {
+            let item = sorted[index]
+            let rank = ranks[Int(item.id)]
+            var position = index
+            while position > 0, ranks[Int(sorted[position - 1].id)] > rank {
+                sorted[position] = sorted[position - 1]
+                position -= 1
+            }
+            if position != index { sorted[position] = item }
         }
-        if isSorted { return items }
-        return items.indices.sorted { (ranks[Int(items[$0].id)], $0) < (ranks[Int(items[$1].id)], $1) }.map { items[$0] }
+        return sorted
     }
 
     /// What the rules did to a caption, in words, for its `CaptionChange`.
