@@ -39,14 +39,14 @@ public struct CaptionFolder: Sendable {
             throw CaptionReadError.unreadable(path: folder, reason: (error as NSError).localizedDescription)
         }
         var imageStems: Set<String> = []
-        var captionStems: [String] = []
+        var captions: [(stem: String, name: String)] = []
         var subfolders: [String] = []
         for name in names where !name.hasPrefix(".") {
             let dot = name.lastIndex(of: ".")
             let stem = dot.map { String(name[..<$0]) } ?? name
             let ext = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
             if ext == "txt" {
-                captionStems.append(stem)
+                captions.append((stem, name))
             } else if Self.imageExtensions.contains(ext) {
                 imageStems.insert(stem)
             } else {
@@ -56,8 +56,8 @@ public struct CaptionFolder: Sendable {
                 }
             }
         }
-        for stem in captionStems {
-            let path = relative.isEmpty ? stem + ".txt" : relative + "/" + stem + ".txt"
+        for (stem, name) in captions {
+            let path = relative.isEmpty ? name : relative + "/" + name
             if imageStems.contains(stem) { contents.captions.append(path) } else { contents.orphans.append(path) }
         }
         for name in subfolders.sorted() {

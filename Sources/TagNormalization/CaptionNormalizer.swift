@@ -12,162 +12,207 @@
 /// Protected tags and the trigger word are never removed, replaced or moved. Steps 1–5 need one caption;
 /// step 6 needs the whole dataset, so `DatasetNormalizer` runs `prepare` on every caption before `finish`.
 struct CaptionNormalizer {
-    let rules: TagRules
+    var rules: TagRules
 
-    /// One surviving tag.
+    /// One surviving tag: the number of its key's facts (the key as read) and its weight.
     struct Item {
-        var facts: TagFacts
+        var id: Int32
         var weight: String?
-        var key: String { facts.canonical }
-        var rendered: String {
-            guard let weight else { return facts.rendered }
-            return "(" + facts.rendered + ":" + weight + ")"
-        }
     }
 
-    /// A caption after steps 1–5.
+    /// A caption after steps 1–5. What was dropped is kept as key numbers, turned into text only for a change.
     struct Prepared {
         var main: [Item] = []
         var optional: [Item] = []
-        var removed: [String] = []
-        var redundant: [String] = []
-        var duplicates: [String] = []
-        var replaced: [CaptionChange.Replacement] = []
+        /// Numbers of keys as read that the remove rules deleted, or that were replaced.
+        var removed: [Int32] = []
+        var replaced: [Int32] = []
+        /// Canonical numbers dropped as implied, or as duplicates.
+        var redundant: [Int32] = []
+        var duplicates: [Int32] = []
         var triggerIndex: Int?
         var warnings: [String] = []
-
-        /// Distinct keys left in the caption, for the dataset's frequency counts.
-        var keys: Set<String> { Set(main.map(\.key)).union(optional.map(\.key)) }
     }
 
     /// A caption after every rule.
     struct Finished {
         var text: String
-        /// The keys written, trigger first.
-        var keys: [String]
-        var moved: [String]
+        /// Canonical numbers moved to the optional section.
+        var moved: [Int32]
         var isReordered: Bool
     }
 
-    /// Steps 1–5; adds the caption's distinct keys as read to `keysBefore`.
-    func prepare(_ text: String, keysBefore: inout [String: Int]) -> Prepared {
+    /// Steps 1–5; counts the caption's distinct keys as read (`countBefore`) and its canonical keys after these
+    /// steps (`countPrepared`, for the frequency rule).
+    mutating func prepare(_ text: String) -> Prepared {
         var caption = Prepared()
-        var seen: Set<String> = []
-        var seenBefore: Set<String> = []
         var isOptional = false
-        for raw in CaptionText.rawTokens(of: text, warnings: &caption.warnings) {
+        rules.beginCaption()
+        var keysRead = rules.takeScratch()
+        defer { rules.returnScratch(keysRead) }
+        var lineWarnings: [String] = []
+        CaptionText.forEachRawToken(of: text, warnings: &lineWarnings) { raw in
             switch rules.token(raw) {
             case .empty:
-                continue
+                return
             case .marker:
                 if isOptional { caption.warnings.append("a second \(ParsedCaption.optionalMarker) marker was dropped") }
                 isOptional = true
-            case .tag(let facts, let weight):
-                if seenBefore.insert(facts.key).inserted { keysBefore[facts.key, default: 0] += 1 }
-                if facts.isRemoved {
-                    caption.removed.append(facts.key)
-                    continue
+            case .tag(let id, let weight):
+                keysRead.append(id)
+                let flags = rules.flags[id]
+                if flags.contains(.removed) {
+                    caption.removed.append(Int32(id))
+                    return
                 }
-                if facts.isReplaced {
-                    caption.replaced.append(CaptionChange.Replacement(from: facts.key, to: facts.canonical))
+                if flags.contains(.replaced) { caption.replaced.append(Int32(id)) }
+                let canonicalID = rules.canonicalIDs[id]
+                guard rules.insert(Int(canonicalID)) else {
+                    caption.duplicates.append(canonicalID)
+                    return
                 }
-                guard seen.insert(facts.canonical).inserted else {
-                    caption.duplicates.append(facts.canonical)
-                    continue
-                }
-                if facts.isTrigger {
+                if flags.contains(.trigger) {
                     caption.triggerIndex = caption.main.count
-                    continue
+                    return
                 }
                 if isOptional {
-                    caption.optional.append(Item(facts: facts, weight: weight))
+                    caption.optional.append(Item(id: Int32(id), weight: weight))
                 } else {
-                    caption.main.append(Item(facts: facts, weight: weight))
+                    caption.main.append(Item(id: Int32(id), weight: weight))
                 }
             }
         }
+        if !lineWarnings.isEmpty { caption.warnings.insert(contentsOf: lineWarnings, at: 0) }
+        rules.beginCaption()
+        for id in keysRead where rules.insert(id) { rules.countBefore[id] += 1 }
         dropRedundant(&caption)
+        for item in caption.main { rules.countPrepared[Int(rules.canonicalIDs[Int(item.id)])] += 1 }
+        for item in caption.optional { rules.countPrepared[Int(rules.canonicalIDs[Int(item.id)])] += 1 }
         return caption
     }
 
     /// Step 5: implications never add a tag; they only drop the general ones a specific tag already says.
     private func dropRedundant(_ caption: inout Prepared) {
-        var impliedByMain: Set<String> = []
-        for item in caption.main where !item.facts.implies.isEmpty { impliedByMain.formUnion(item.facts.implies) }
-        var impliedByAny = impliedByMain
-        for item in caption.optional where !item.facts.implies.isEmpty { impliedByAny.formUnion(item.facts.implies) }
-        guard !impliedByAny.isEmpty else { return }
-        func keep(_ item: Item, _ implied: Set<String>) -> Bool {
-            if item.facts.isProtected || !implied.contains(item.key) { return true }
-            caption.redundant.append(item.key)
+        var impliedByMain: [Int] = []
+        var impliedByOptional: [Int] = []
+        for item in caption.main where rules.flags[Int(item.id)].contains(.implies) {
+            impliedByMain.append(contentsOf: rules.facts[Int(item.id)].implies)
+        }
+        for item in caption.optional where rules.flags[Int(item.id)].contains(.implies) {
+            impliedByOptional.append(contentsOf: rules.facts[Int(item.id)].implies)
+        }
+        guard !impliedByMain.isEmpty || !impliedByOptional.isEmpty else { return }
+        func keep(_ item: Item, _ implied: [Int], _ alsoImplied: [Int]) -> Bool {
+            let canonicalID = rules.canonicalIDs[Int(item.id)]
+            if rules.flags[Int(item.id)].contains(.protected)
+                || !(implied.contains(Int(canonicalID)) || alsoImplied.contains(Int(canonicalID)))
+            {
+                return true
+            }
+            caption.redundant.append(canonicalID)
             return false
         }
-        caption.main = caption.main.filter { keep($0, impliedByMain) }
-        caption.optional = caption.optional.filter { keep($0, impliedByAny) }
+        caption.main.removeAll { !keep($0, impliedByMain, []) }
+        caption.optional.removeAll { !keep($0, impliedByMain, impliedByOptional) }
     }
 
-    /// Steps 6 and 7, given how many of the dataset's `captionCount` captions hold each key.
-    func finish(_ caption: Prepared, frequency: [String: Int], captionCount: Int) -> Finished {
+    /// Steps 6 and 7, given `rules.datasetFrequency` for the dataset's `captionCount` captions; counts the keys
+    /// written (`countAfter`, by canonical number).
+    func finish(_ caption: Prepared, captionCount: Int, countAfter: inout [Int]) -> Finished {
         let share = rules.preset.background.minSharePercent
         var main: [Item] = []
-        var optional = caption.optional
-        var moved: [String] = []
+        main.reserveCapacity(caption.main.count)
+        var optional: [Item] = []
+        optional.reserveCapacity(caption.optional.count + caption.main.count)
+        optional.append(contentsOf: caption.optional)
+        var moved: [Int32] = []
         for item in caption.main {
-            let facts = item.facts
+            let id = Int(item.id)
+            let flags = rules.flags[id]
             var goesToOptional = false
-            if !facts.isProtected {
-                if facts.isSpecificBackground {
+            if !flags.contains(.protected) {
+                if flags.contains(.specificBackground) {
                     goesToOptional = true
-                } else if share > 0, facts.isInFrequencyScope {
+                } else if share > 0, flags.contains(.inFrequencyScope) {
                     // Below the threshold means strictly fewer: a tag exactly at the share stays.
-                    goesToOptional = Double(frequency[item.key] ?? 0) * 100 < share * Double(captionCount)
+                    let count = rules.datasetFrequency[Int(rules.canonicalIDs[id])]
+                    goesToOptional = Double(count) * 100 < share * Double(captionCount)
                 }
             }
             if goesToOptional {
-                moved.append(item.key)
+                moved.append(rules.canonicalIDs[id])
                 optional.append(item)
             } else {
                 main.append(item)
             }
         }
-        let unorderedMain = main, unorderedOptional = optional
-        main = Self.ordered(main)
-        optional = Self.ordered(optional)
-        var isReordered = !main.elementsEqual(unorderedMain, by: { $0.key == $1.key })
-            || !optional.elementsEqual(unorderedOptional, by: { $0.key == $1.key })
+        let orderedMain = ordered(main), orderedOptional = ordered(optional)
+        var isReordered = !orderedMain.elementsEqual(main, by: { $0.id == $1.id })
+            || !orderedOptional.elementsEqual(optional, by: { $0.id == $1.id })
 
-        var parts: [String] = []
-        var keys: [String] = []
-        parts.reserveCapacity(main.count + optional.count + 2)
-        if let trigger = rules.triggerWord, let triggerKey = rules.triggerKey {
-            parts.append(trigger)
-            keys.append(triggerKey)
-            if let index = caption.triggerIndex, index != 0 { isReordered = true }
+        // Built as bytes and decoded once: far cheaper than growing a String tag by tag.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24 * (main.count + optional.count + 2))
+        func append(_ written: String) {
+            if !bytes.isEmpty { bytes.append(contentsOf: [0x2C, 0x20]) }
+            bytes.append(contentsOf: written.utf8)
         }
-        for item in main {
-            parts.append(item.rendered)
-            keys.append(item.key)
-        }
-        if !optional.isEmpty {
-            parts.append(ParsedCaption.optionalMarker)
-            for item in optional {
-                parts.append(item.rendered)
-                keys.append(item.key)
+        func append(_ item: Item) {
+            let id = Int(item.id)
+            countAfter[Int(rules.canonicalIDs[id])] += 1
+            let rendered = rules.rendered[id]
+            if let weight = item.weight {
+                if !bytes.isEmpty { bytes.append(contentsOf: [0x2C, 0x20]) }
+                bytes.append(0x28)
+                bytes.append(contentsOf: rendered.utf8)
+                bytes.append(0x3A)
+                bytes.append(contentsOf: weight.utf8)
+                bytes.append(0x29)
+            } else {
+                append(rendered)
             }
         }
-        return Finished(text: parts.joined(separator: ", "), keys: keys, moved: moved, isReordered: isReordered)
+        if let trigger = rules.triggerWord {
+            append(trigger)
+            if let index = caption.triggerIndex, index != 0 { isReordered = true }
+        }
+        for item in orderedMain { append(item) }
+        if !orderedOptional.isEmpty {
+            append(ParsedCaption.optionalMarker)
+            for item in orderedOptional { append(item) }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return Finished(text: text, moved: moved, isReordered: isReordered)
     }
 
-    /// Sorted by group and place in the group's table; ungrouped tags last in their original order (stable).
-    static func ordered(_ items: [Item]) -> [Item] {
-        var isSorted = true
-        for index in items.indices.dropFirst() where items[index - 1].facts.orderRank > items[index].facts.orderRank {
-            isSorted = false
-            break
+    /// Sorted by group and place in the group's table; ungrouped tags last in their original order. A stable
+    /// insertion sort: captions are short and usually nearly in order.
+    func ordered(_ items: [Item]) -> [Item] {
+        let ranks = rules.orderRanks
+        var sorted = items
+        for index in sorted.indices.dropFirst() {
+            let item = sorted[index]
+            let rank = ranks[Int(item.id)]
+            var position = index
+            while position > 0, ranks[Int(sorted[position - 1].id)] > rank {
+                sorted[position] = sorted[position - 1]
+                position -= 1
+            }
+            if position != index { sorted[position] = item }
         }
-        if isSorted { return items }
-        return items.enumerated()
-            .sorted { ($0.element.facts.orderRank, $0.offset) < ($1.element.facts.orderRank, $1.offset) }
-            .map(\.element)
+        return sorted
+    }
+
+    /// What the rules did to a caption, in words, for its `CaptionChange`.
+    func change(path: String, before: String, caption: Prepared, finished: Finished) -> CaptionChange {
+        let facts = rules.facts
+        return CaptionChange(
+            path: path, before: before, after: finished.text,
+            removed: caption.removed.map { facts[Int($0)].key },
+            redundant: caption.redundant.map { facts[Int($0)].key },
+            duplicates: caption.duplicates.map { facts[Int($0)].key },
+            replaced: caption.replaced.map { CaptionChange.Replacement(from: facts[Int($0)].key, to: facts[Int($0)].canonical) },
+            movedToOptional: finished.moved.map { facts[Int($0)].key },
+            isReordered: finished.isReordered, warnings: caption.warnings)
     }
 }

@@ -50,22 +50,58 @@ public enum CaptionText {
 
     /// The comma-separated tokens of a caption after joining its lines; empty tokens included.
     static func rawTokens(of text: String, warnings: inout [String]) -> [Substring] {
-        oneLine(text, warnings: &warnings).split(separator: ",", omittingEmptySubsequences: true)
+        var tokens: [Substring] = []
+        forEachRawToken(of: text, warnings: &warnings) { tokens.append($0) }
+        return tokens
     }
 
-    /// The caption as one line: BOM dropped, NBSP read as a space, and lines joined by commas, with a warning
-    /// when more than one line holds text (trainers read only the first line).
-    static func oneLine(_ text: String, warnings: inout [String]) -> String {
-        let needsRepair = text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0xC2 || $0 == 0xEF }
-        guard needsRepair else { return text }
-        var text = text
-        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
-        text = text.replacingOccurrences(of: "\u{00A0}", with: " ")
-        let lines = text.split(whereSeparator: \.isNewline).filter {
-            !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "," }
+    /// Calls `body` with each non-empty comma-separated token, without collecting them.
+    static func forEachRawToken(of text: String, warnings: inout [String], _ body: (Substring) -> Void) {
+        var line = oneLine(text, warnings: &warnings)
+        line.makeContiguousUTF8()
+        let utf8 = line.utf8
+        // Commas found on the bytes (a comma is never inside a grapheme); offsets become indices in O(1).
+        utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for offset in 0...bytes.count where offset == bytes.count || bytes[offset] == UInt8(ascii: ",") {
+                if offset > start {
+                    let from = utf8.index(utf8.startIndex, offsetBy: start)
+                    let to = utf8.index(from, offsetBy: offset - start)
+                    body(line[from..<to])
+                }
+                start = offset + 1
+            }
         }
-        if lines.count > 1 { warnings.append("\(lines.count) lines joined into one") }
-        return lines.joined(separator: ",")
+    }
+
+    /// The caption as one line: BOM dropped, NBSP read as a space, and lines (split at CR, LF or CRLF) joined by
+    /// commas, with a warning when more than one line holds text (trainers read only the first line).
+    static func oneLine(_ text: String, warnings: inout [String]) -> String {
+        var text = text
+        text.makeContiguousUTF8()
+        let repaired: String? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            // Only CR, LF, NBSP (C2 A0) and a BOM (EF BB BF) need work; most captions have none of them.
+            guard bytes.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0xC2 || $0 == 0xEF }) else { return nil }
+            var lines: [[UInt8]] = [[]]
+            var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A || byte == 0x0D {
+                    if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                    lines.append([])
+                } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+                    lines[lines.count - 1].append(0x20)
+                    index += 1
+                } else {
+                    lines[lines.count - 1].append(byte)
+                }
+                index += 1
+            }
+            let withText = lines.filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C } }
+            if withText.count > 1 { warnings.append("\(withText.count) lines joined into one") }
+            return String(decoding: Array(withText.joined(separator: [0x2C])), as: UTF8.self)
+        } ?? nil
+        return repaired ?? text
     }
 
     /// The offset of the first byte that breaks UTF-8, for an error message the user can act on.

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SystemIO
 
 extension DatasetNormalizer {
@@ -43,25 +44,46 @@ extension DatasetNormalizer {
 
         let positions = Dictionary(uniqueKeysWithValues: paths.enumerated().map { ($1, $0) })
         let changed = normalization.changes.map { positions[$0.path]! }
-        // Each caption costs two atomic writes (fsync'd); eight writers let the file system batch the flushes.
+        // Writers wait on fsync most of the time; eight of them let the file system batch the flushes.
         let writeRanges = ParallelWork.ranges(total: changed.count, pieces: 32, minimum: 16)
-        let failures = ParallelWork.mapBlocking(count: writeRanges.count, threads: 8) { index -> CaptionWriteError? in
-            var createdFolders: Set<String> = []
+
+        // 1. Every original is backed up, and the backups made durable, before any caption is replaced.
+        let backupResults = ParallelWork.mapBlocking(count: writeRanges.count, threads: 8) { index -> Result<Set<String>, CaptionWriteError> in
+            var folders: Set<String> = []
             for position in writeRanges[index].map({ changed[$0] }) {
-                let relative = paths[position]
-                let caption = URL(fileURLWithPath: root + "/" + relative)
-                let backup = backupDirectory.appendingPathComponent(relative)
+                let caption = root + "/" + paths[position]
+                let backup = backupDirectory.appendingPathComponent(paths[position])
                 do {
-                    let backupFolder = backup.deletingLastPathComponent().path
-                    if createdFolders.insert(backupFolder).inserted {
-                        try FileManager.default.createDirectory(atPath: backupFolder, withIntermediateDirectories: true)
+                    let folder = backup.deletingLastPathComponent().path
+                    if folders.insert(folder).inserted {
+                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     }
-                    try FileOperations.writeAtomically(originals[position], to: backup)
+                    try Self.backUp(caption: caption, original: originals[position], to: backup.path)
                 } catch {
-                    return .backupFailed(path: caption.path, backup: backup.path, reason: "\(error)")
+                    return .failure(.backupFailed(path: caption, backup: backup.path, reason: "\(error)"))
                 }
+            }
+            return .success(folders)
+        }
+        var backupFolders: Set<String> = []
+        for result in backupResults {
+            switch result {
+            case .success(let folders): backupFolders.formUnion(folders)
+            case .failure(let error): throw error
+            }
+        }
+        do {
+            try Self.syncFolders(backupFolders, upTo: backupDirectory.deletingLastPathComponent().path)
+        } catch {
+            throw CaptionWriteError.backupFailed(path: root, backup: backupDirectory.path, reason: "\(error)")
+        }
+
+        // 2. Each caption is replaced atomically (temp file, fsync, rename, fsync the folder).
+        let failures = ParallelWork.mapBlocking(count: writeRanges.count, threads: 8) { index -> CaptionWriteError? in
+            for position in writeRanges[index].map({ changed[$0] }) {
+                let caption = URL(fileURLWithPath: root + "/" + paths[position])
                 do {
-                    try FileOperations.writeAtomically(Data(normalization.texts[relative]!.utf8), to: caption)
+                    try FileOperations.writeAtomically(Data(normalization.texts[paths[position]]!.utf8), to: caption)
                 } catch {
                     return .writeFailed(path: caption.path, backupDirectory: backupDirectory.path, reason: "\(error)")
                 }
@@ -71,5 +93,34 @@ extension DatasetNormalizer {
         if let failure = failures.compactMap({ $0 }).first { throw failure }
         report.backupDirectory = backupDirectory.path
         return report
+    }
+
+    /// Backs up one caption. A hard link is enough (and costs no copy): the caption is later replaced by a rename,
+    /// so the linked inode keeps the original bytes. Where links are impossible (another file system, FAT, SMB)
+    /// the bytes are written atomically instead. An existing backup is never overwritten: after an interrupted
+    /// run it holds the older original.
+    static func backUp(caption: String, original: Data, to backup: String) throws {
+        do {
+            try retryOnInterrupt("link", path: backup) { Glibc.link(caption, backup) }
+        } catch {
+            if error.errno == EEXIST || FileManager.default.fileExists(atPath: backup) { return }
+            try FileOperations.writeAtomically(original, to: URL(fileURLWithPath: backup))
+            return
+        }
+        // The link shares the caption's data, which may not have reached the disk yet.
+        try FileOperations.syncFile(at: caption)
+    }
+
+    /// Flushes the entries of the backup folders and of every folder between them and `top`.
+    static func syncFolders(_ folders: Set<String>, upTo top: String) throws {
+        var all: Set<String> = []
+        for folder in folders {
+            var current = folder
+            while current.count > top.count, all.insert(current).inserted {
+                current = (current as NSString).deletingLastPathComponent
+            }
+        }
+        all.insert(top)
+        for folder in all.sorted() { try FileOperations.syncDirectory(at: folder) }
     }
 }

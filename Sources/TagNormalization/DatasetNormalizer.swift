@@ -27,27 +27,31 @@ public struct DatasetNormalizer: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let ranges = ParallelWork.ranges(total: texts.count, pieces: cores * 4, minimum: 512)
 
-        // Pass 1: the per-caption rules, and the counts the frequency rule needs.
+        // Pass 1: the per-caption rules, counting keys per worker in arrays.
         struct Chunk {
             var normalizer: CaptionNormalizer
             var prepared: [CaptionNormalizer.Prepared]
-            var keysBefore: [String: Int]
-            var keysPrepared: [String: Int]
         }
-        let chunks = ParallelWork.map(count: ranges.count) { index -> Chunk in
-            let normalizer = CaptionNormalizer(rules: TagRules(preset: preset, triggerWord: triggerWord))
-            var keysBefore: [String: Int] = [:]
-            var keysPrepared: [String: Int] = [:]
+        var chunks = ParallelWork.map(count: ranges.count) { index -> Chunk in
+            var normalizer = CaptionNormalizer(rules: TagRules(preset: preset, triggerWord: triggerWord))
             var prepared: [CaptionNormalizer.Prepared] = []
             prepared.reserveCapacity(ranges[index].count)
-            for position in ranges[index] {
-                let caption = normalizer.prepare(texts[position], keysBefore: &keysBefore)
-                for key in caption.keys { keysPrepared[key, default: 0] += 1 }
-                prepared.append(caption)
-            }
-            return Chunk(normalizer: normalizer, prepared: prepared, keysBefore: keysBefore, keysPrepared: keysPrepared)
+            for position in ranges[index] { prepared.append(normalizer.prepare(texts[position])) }
+            return Chunk(normalizer: normalizer, prepared: prepared)
         }
-        let frequency = Self.merged(chunks.map(\.keysPrepared))
+        // Workers number keys differently, so their counts meet by key.
+        var keysBefore: [String: Int] = [:]
+        var frequency: [String: Int] = [:]
+        for chunk in chunks {
+            let rules = chunk.normalizer.rules
+            for facts in rules.facts {
+                if rules.countBefore[facts.id] > 0 { keysBefore[facts.key, default: 0] += rules.countBefore[facts.id] }
+                if rules.countPrepared[facts.id] > 0 { frequency[facts.key, default: 0] += rules.countPrepared[facts.id] }
+            }
+        }
+        for index in chunks.indices {
+            chunks[index].normalizer.rules.datasetFrequency = chunks[index].normalizer.rules.facts.map { frequency[$0.canonical] ?? 0 }
+        }
 
         // Pass 2: background moves and ordering, with the dataset's counts.
         struct Output {
@@ -58,26 +62,27 @@ public struct DatasetNormalizer: Sendable {
             var moved: Int
             var reordered: Int
         }
-        let outputs = ParallelWork.map(count: chunks.count) { index -> Output in
-            let chunk = chunks[index]
+        let finishedChunks = chunks
+        let outputs = ParallelWork.map(count: finishedChunks.count) { index -> Output in
+            let chunk = finishedChunks[index]
+            let rules = chunk.normalizer.rules
             var output = Output(texts: [], changes: [], keysAfter: [:], warnings: [], moved: 0, reordered: 0)
             output.texts.reserveCapacity(chunk.prepared.count)
+            var countAfter = [Int](repeating: 0, count: rules.facts.count)
             for (offset, caption) in chunk.prepared.enumerated() {
                 let position = ranges[index].lowerBound + offset
-                let finished = chunk.normalizer.finish(caption, frequency: frequency, captionCount: texts.count)
-                for key in Set(finished.keys) { output.keysAfter[key, default: 0] += 1 }
+                let finished = chunk.normalizer.finish(caption, captionCount: texts.count, countAfter: &countAfter)
                 output.texts.append(finished.text)
                 output.moved += finished.moved.count
                 if finished.isReordered { output.reordered += 1 }
                 output.warnings.append(contentsOf: caption.warnings.map { "\(paths[position]): \($0)" })
                 if finished.text != texts[position] {
                     output.changes.append(
-                        CaptionChange(
-                            path: paths[position], before: texts[position], after: finished.text, removed: caption.removed,
-                            redundant: caption.redundant, duplicates: caption.duplicates, replaced: caption.replaced,
-                            movedToOptional: finished.moved, isReordered: finished.isReordered, warnings: caption.warnings))
+                        chunk.normalizer.change(path: paths[position], before: texts[position], caption: caption, finished: finished))
                 }
             }
+            for facts in rules.facts where countAfter[facts.id] > 0 { output.keysAfter[facts.key, default: 0] += countAfter[facts.id] }
+            if let triggerKey = rules.triggerKey { output.keysAfter[triggerKey, default: 0] += chunk.prepared.count }
             return output
         }
 
@@ -100,7 +105,7 @@ public struct DatasetNormalizer: Sendable {
             report.duplicatesRemoved += change.duplicates.count
             report.tagsReplaced += change.replaced.count
         }
-        report.topTagsBefore = Self.top(Self.merged(chunks.map(\.keysBefore)))
+        report.topTagsBefore = Self.top(keysBefore)
         report.topTagsAfter = Self.top(Self.merged(outputs.map(\.keysAfter)))
         report.preview = Array(changes.prefix(previewLimit))
         return DatasetNormalization(texts: newTexts, changes: changes, report: report)

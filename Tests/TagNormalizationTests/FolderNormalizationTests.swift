@@ -43,6 +43,35 @@ import Testing
         #expect(!folder.exists(".sluice-backups/second"))
     }
 
+    /// After an interrupted run the backup folder already holds the true original; a second run must keep it.
+    @Test func anExistingBackupIsNeverOverwritten() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        try folder.write("a.png", "")
+        try folder.write("a.txt", "highres, 1girl, smile")
+        try folder.write(".sluice-backups/run/a.txt", "older original")
+        let report = try DatasetNormalizer(preset: try rulesPreset())
+            .normalizeFolder(at: folder.url, backupDirectory: folder.url.appendingPathComponent(".sluice-backups/run"), dryRun: false)
+        #expect(report.filesChanged == 1)
+        #expect(try folder.read("a.txt") == "1girl, smile")
+        #expect(try folder.read(".sluice-backups/run/a.txt") == "older original")
+    }
+
+    @Test func backupsSurviveLaterEditsOfTheCaption() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        try folder.write("a.png", "")
+        try folder.write("a.txt", "highres, 1girl")
+        _ = try DatasetNormalizer(preset: try rulesPreset())
+            .normalizeFolder(at: folder.url, backupDirectory: folder.url.appendingPathComponent(".b"), dryRun: false)
+        // An editor that rewrites the caption in place must not reach the backup.
+        let handle = try FileHandle(forWritingTo: folder.url.appendingPathComponent("a.txt"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("edited".utf8))
+        try handle.close()
+        #expect(try folder.read(".b/a.txt") == "highres, 1girl")
+    }
+
     @Test func dryRunWritesNothing() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
