@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift test "$@"
+# Suites run one at a time: several start real daemons, inotify watchers and loopback servers, and on two
+# cores running them side by side starves the timing-sensitive ones.
+swift test --no-parallel "$@"

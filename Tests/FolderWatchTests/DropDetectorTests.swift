@@ -29,7 +29,7 @@ extension InotifyIntegration {
             let (detector, events) = try start([WatchedDirectory(inbox)])
             try FileManager.default.moveItem(
                 at: folder.url.appendingPathComponent("outside/dataset"), to: inbox.appendingPathComponent("dataset"))
-            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["dataset"] })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.settledNames == ["dataset"] })
             let drop = try #require(events.elements.settledDrops.first)
             #expect(drop.directory == inbox)
             #expect(drop.url == inbox.appendingPathComponent("dataset"))
@@ -57,7 +57,7 @@ extension InotifyIntegration {
                 try handle.close()
                 lastWrite = .now
             }
-            #expect(await events.wait(timeout: .seconds(5)) { !$0.settledDrops.isEmpty })
+            #expect(await events.wait(timeout: .seconds(30)) { !$0.settledDrops.isEmpty })
             let settled = events.stamped.filter { $0.element.settledDrop != nil }
             #expect(settled.count == 1)
             let first = try #require(settled.first)
@@ -74,7 +74,7 @@ extension InotifyIntegration {
             try folder.file("inbox/old-dataset/1.png")
             try folder.file("inbox/loose.png")
             let (detector, events) = try start([WatchedDirectory(inbox)])
-            #expect(await events.wait(timeout: .seconds(5)) { Set($0.settledNames) == ["old-dataset", "loose.png"] })
+            #expect(await events.wait(timeout: .seconds(30)) { Set($0.settledNames) == ["old-dataset", "loose.png"] })
             await quietWhile()
             #expect(events.elements.settledNames.count == 2)
             detector.stop()
@@ -92,7 +92,7 @@ extension InotifyIntegration {
             let held = DropDetector.Event.held(
                 directory: downloads, entry: "other.zip",
                 reason: "\(downloads.path)/other.zip is empty while \(downloads.path)/other.zip.part is still being written")
-            #expect(await events.wait(timeout: .seconds(5)) { $0.contains(held) })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.contains(held) })
             await quietWhile()
             #expect(events.elements.settledDrops.isEmpty)
 
@@ -101,7 +101,7 @@ extension InotifyIntegration {
             try FileManager.default.removeItem(at: downloads.appendingPathComponent("other.zip"))
             try FileManager.default.moveItem(
                 at: downloads.appendingPathComponent("other.zip.part"), to: downloads.appendingPathComponent("other.zip"))
-            #expect(await events.wait(timeout: .seconds(5)) { Set($0.settledNames) == ["result.zip", "other.zip"] })
+            #expect(await events.wait(timeout: .seconds(30)) { Set($0.settledNames) == ["result.zip", "other.zip"] })
             let sizes = Dictionary(uniqueKeysWithValues: events.elements.settledDrops.map { ($0.entry, $0.snapshot.totalSize) })
             #expect(sizes == ["result.zip": 5000, "other.zip": 7000])
             detector.stop()
@@ -113,9 +113,9 @@ extension InotifyIntegration {
             try folder.file("downloads/cancelled.zip", bytes: 0)
             try folder.file("downloads/cancelled.zip.part", bytes: 10)
             let (detector, events) = try start([WatchedDirectory(downloads)])
-            #expect(await events.wait(timeout: .seconds(5)) { $0.contains { if case .held = $0 { true } else { false } } })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.contains { if case .held = $0 { true } else { false } } })
             try FileManager.default.removeItem(at: downloads.appendingPathComponent("cancelled.zip.part"))
-            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["cancelled.zip"] })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.settledNames == ["cancelled.zip"] })
             detector.stop()
         }
 
@@ -152,7 +152,7 @@ extension InotifyIntegration {
             #expect(detector.polledDirectories == [inbox])
             try folder.file("inbox/dataset/1.png")
             try folder.file("inbox/dataset/2.png")
-            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["dataset"] })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.settledNames == ["dataset"] })
             #expect(events.elements.settledDrops.first?.snapshot.files.count == 2)
             await quietWhile()
             #expect(events.elements.settledNames == ["dataset"])
@@ -167,7 +167,7 @@ extension InotifyIntegration {
             let (detector, events) = try start([WatchedDirectory(inbox)], hintOnly: [WatchedDirectory(review)])
             try folder.file("review/dataset/RESUME", bytes: 0)
             let hint = DropDetector.Event.hint(.changed(directory: review, topLevelEntry: "dataset"))
-            #expect(await events.wait(timeout: .seconds(5)) { $0.contains(hint) })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.contains(hint) })
             await quietWhile()
             #expect(events.elements.settledDrops.isEmpty)
             detector.stop()
@@ -182,7 +182,7 @@ extension InotifyIntegration {
             try FileManager.default.moveItem(
                 at: inbox.appendingPathComponent("fleeting"), to: folder.url.appendingPathComponent("elsewhere/fleeting"))
             try folder.file("inbox/stays.png")
-            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames.contains("stays.png") })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.settledNames.contains("stays.png") })
             await quietWhile()
             #expect(events.elements.settledNames == ["stays.png"])
             detector.stop()

@@ -39,7 +39,7 @@ extension InotifyIntegration {
             let nested = DropDetector.Event.hint(.changed(directory: inbox, topLevelEntry: "nested-0"))
             let before = events.elements.filter { $0 == nested }.count
             try folder.file("inbox/nested-0/a/b/late.png")
-            #expect(await events.wait(timeout: .seconds(5)) { $0.filter { $0 == nested }.count > before })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.filter { $0 == nested }.count > before })
             detector.stop()
         }
 
@@ -73,7 +73,7 @@ extension InotifyIntegration {
                 #expect(await events.wait(timeout: .seconds(5), until: fellBack))
             }
             try folder.file("inbox/dataset/sub/1.png")
-            #expect(await events.wait(timeout: .seconds(5)) { $0.settledNames == ["dataset"] })
+            #expect(await events.wait(timeout: .seconds(30)) { $0.settledNames == ["dataset"] })
             #expect(events.elements.settledDrops.first?.snapshot.files.count == 1)
             detector.stop()
         }
