@@ -24,7 +24,12 @@ IDLE_SECONDS = int(os.environ.get("IDLE_SECONDS", "60"))
 
 
 def png(seed: int) -> bytes:
-    raw = b"".join(b"\x00" + bytes(((x * 7 + seed) & 255, (y * 3) & 255, (x ^ y ^ seed) & 255) * 1 for x in range(32)) for y in range(32))
+    raw = bytearray()
+    for y in range(32):
+        raw.append(0)
+        for x in range(32):
+            raw += bytes(((x * 7 + seed) & 255, (y * 3) & 255, (x ^ y ^ seed) & 255))
+    raw = bytes(raw)
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 32, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
@@ -46,7 +51,7 @@ def main() -> None:
     text = open(config).read().replace("autotag: true", "autotag: false").replace("settle_ms: 2000", f"settle_ms: {SETTLE_MS}")
     open(config, "w").write(text)
 
-    daemon = subprocess.Popen([sluice, "watch", root], stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen([sluice, "watch", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peer = shutil.which("inotifywait")
     watcher = subprocess.Popen([peer, "-m", "-r", "-q", root], stdout=subprocess.DEVNULL) if peer else None
     time.sleep(2)
@@ -88,4 +93,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        subprocess.run(["pkill", "-f", "sluice-daemon-bench-"], check=False)
