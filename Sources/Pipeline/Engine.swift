@@ -13,6 +13,7 @@ public final class Engine: @unchecked Sendable {
     let now: @Sendable () -> Date
     let output: @Sendable (String) -> Void
     private let isCancelled: @Sendable () -> Bool
+    private let progress: ProgressLine?
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
     let inspectImage: @Sendable (String) throws -> ImageFacts
     let stripMetadata: @Sendable (String, URL) throws -> String?
@@ -28,8 +29,10 @@ public final class Engine: @unchecked Sendable {
         stripMetadata: @escaping @Sendable (String, URL) throws -> String? = MetadataStripping.strippedCopy(of:in:),
         now: @escaping @Sendable () -> Date = { Date() },
         output: @escaping @Sendable (String) -> Void = { _ in },
-        isCancelled: @escaping @Sendable () -> Bool = { false }
+        isCancelled: @escaping @Sendable () -> Bool = { false },
+        progress: ProgressLine? = nil
     ) {
+        self.progress = progress
         self.layout = layout
         self.config = config
         self.store = JobStore(stateDirectory: layout.state)
@@ -218,7 +221,9 @@ public final class Engine: @unchecked Sendable {
         do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
         return StepContext(
             layout: layout, config: jobConfig, jobFolder: store.folder(of: job.id), captionRules: rules, now: now,
-            isCancelled: isCancelled, progress: { _, _ in }, checkpoint: { try store.save($0) })
+            isCancelled: isCancelled,
+            progress: { [progress] done, total in progress?.update(job: job.id, step: job.step.label, done: done, total: total) },
+            checkpoint: { try store.save($0) })
     }
 
     // MARK: - Helpers

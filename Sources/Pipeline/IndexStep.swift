@@ -19,6 +19,7 @@ struct IndexStep: PipelineStep {
         let batchSize = context.config.index.batchSize
 
         let pending = paths.filter { !seen.contains($0) }
+        context.progress(seen.count, paths.count)
         for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
             if context.isCancelled() {
                 try save(index, to: checkpoint)

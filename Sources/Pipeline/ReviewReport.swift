@@ -48,7 +48,11 @@ enum ReviewReport {
             if !index.nearDuplicates.isEmpty {
                 lines.append("## Near duplicates (perceptual hash distance)")
                 lines.append("")
-                for pair in index.nearDuplicates { lines.append("- `\(pair.first)` ~ `\(pair.second)` (\(pair.distance))") }
+                let shown = index.nearDuplicates.sorted { ($0.distance, $0.first, $0.second) < ($1.distance, $1.first, $1.second) }.prefix(200)
+                for pair in shown { lines.append("- `\(pair.first)` ~ `\(pair.second)` (\(pair.distance))") }
+                if index.nearDuplicates.count > shown.count {
+                    lines.append("- … and \(index.nearDuplicates.count - shown.count) more pairs (all in .sluice/jobs/\(job.id)/index.json)")
+                }
                 lines.append("")
             }
         }

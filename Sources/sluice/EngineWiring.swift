@@ -12,7 +12,7 @@ enum EngineWiring {
             layout: layout, config: config,
             captionRules: { config, layout in try PresetCaptionRules(config: config, root: layout.root) },
             inspectImage: ImageInspection.facts(ofImageAt:),
-            output: log, isCancelled: isCancelled)
+            output: log, isCancelled: isCancelled, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
     }
 
     /// One line per event on stderr (journald adds its own timestamps under systemd).
