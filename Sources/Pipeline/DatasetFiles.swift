@@ -1,3 +1,4 @@
+import FolderWatch
 import Foundation
 
 /// Which files make up a dataset: images by extension (any case) and their `.txt` captions.
@@ -13,11 +14,10 @@ public enum DatasetFiles {
         (relativePath as NSString).deletingPathExtension + ".txt"
     }
 
-    /// Whether a name is hidden or a browser/editor temporary, never part of a dataset.
+    /// Whether a name is hidden or a browser/editor temporary, never part of a dataset (the watcher's own rule,
+    /// plus editors' `~` backups).
     public static func isIgnoredName(_ name: String) -> Bool {
-        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
-        let lower = name.lowercased()
-        return [".crdownload", ".part", ".download", ".tmp", ".partial"].contains { lower.hasSuffix($0) }
+        DropFilter.sluiceDrops.isIgnored(name: name) || name.hasSuffix("~")
     }
 
     /// Relative paths of the images under `folder`, sorted; hidden entries skipped; subfolders when `recursive`.

@@ -3,8 +3,9 @@ import Foundation
 import ZipArchive
 
 extension DropFilter {
-    /// Sluice's drops: the default temporary names, and a zip counts only once its central directory reads.
-    static let sluiceDrops = DropFilter(isFileComplete: { url in
+    /// Sluice's drops: the default temporary names (and Sluice's own `.partial`), and a zip counts only once its
+    /// central directory reads.
+    static let sluiceDrops = DropFilter(temporarySuffixes: DropFilter.defaultTemporarySuffixes + [".partial"], isFileComplete: { url in
         url.pathExtension.lowercased() != "zip" || ZipReader.isComplete(url.path)
     })
 }

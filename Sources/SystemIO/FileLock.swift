@@ -61,16 +61,7 @@ public final class FileLock: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 32)
         let count = pread(fd, &buffer, 31, 0)
         guard count > 0 else { return nil }
-        let text = String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharactersInWhitespace()
-        return Int32(text)
-    }
-}
-
-extension String {
-    func trimmingCharactersInWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+        return Int32(text.filter { !$0.isWhitespace })
     }
 }

@@ -228,6 +228,6 @@ public final class Inotify: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 32)
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
-        return Int(String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharactersInWhitespace())
+        return Int(String(decoding: buffer[0..<count], as: UTF8.self).filter { !$0.isWhitespace })
     }
 }
