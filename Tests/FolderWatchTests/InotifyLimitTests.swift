@@ -11,8 +11,9 @@ extension InotifyIntegration {
         @Test func queueOverflowIsFollowedByARescanThatFindsEverything() async throws {
             let folder = try TemporaryFolder()
             let inbox = try folder.folder("inbox")
-            // The queue size is fixed when the instance is created, so only this detector gets the tiny queue.
-            let previous = try setSysctl("fs.inotify.max_queued_events", to: 16)
+            // The queue size is fixed when the instance is created, so only this detector gets the one-event queue:
+            // any two events between two reads overflow it, however quickly the watcher reads.
+            let previous = try setSysctl("fs.inotify.max_queued_events", to: 1)
             let detector: DropDetector
             do {
                 defer { _ = try? setSysctl("fs.inotify.max_queued_events", to: previous) }
@@ -20,9 +21,9 @@ extension InotifyIntegration {
             }
             let events = Recorder(detector.events)
             let rescan = DropDetector.Event.hint(.rescan(directory: inbox))
-            // Flood with `cp` (far faster than the watcher reads) until the 16-event queue overflows.
+            // Flood with `cp` (far faster than the watcher reads) until the queue overflows.
             var names: Set<String> = []
-            for batch in 0..<5 where !events.elements.contains(rescan) {
+            for batch in 0..<20 where !events.elements.contains(rescan) {
                 let source = try folder.folder("source-\(batch)")
                 for index in 0..<500 { try folder.file("source-\(batch)/\(batch)-\(index).png", bytes: 32) }
                 try run("/bin/cp", "-r", source.path + "/.", inbox.path)
