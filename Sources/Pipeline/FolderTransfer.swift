@@ -1,3 +1,4 @@
+import FolderWatch
 import Foundation
 import SystemIO
 
@@ -33,28 +34,10 @@ public enum FolderTransfer {
         try manager.removeItem(at: source)
     }
 
-    /// Relative path → size of every file below `url` (or of `url` itself when it is a file).
-    static func inventory(of url: URL) throws -> [String: Int] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw Failure(message: "\(url.path) is gone")
-        }
-        if !isDirectory.boolValue {
-            return ["": try size(of: url)]
-        }
-        var result: [String: Int] = [:]
-        let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
-        while let item = enumerator?.nextObject() as? URL {
-            let values = try item.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
-            if values.isRegularFile == true {
-                result[String(item.path.dropFirst(url.path.count))] = values.fileSize ?? 0
-            }
-        }
-        return result
-    }
-
-    private static func size(of url: URL) throws -> Int {
-        (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+    /// Relative path → size of every file below `url` (or of `url` itself), from the watcher's snapshot.
+    static func inventory(of url: URL) throws -> [String: Int64] {
+        guard let snapshot = EntrySnapshot.take(url) else { throw Failure(message: "\(url.path) is gone") }
+        return Dictionary(snapshot.files.map { ($0.path, $0.size) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Links a file into place (same file system), or copies it when linking is impossible.

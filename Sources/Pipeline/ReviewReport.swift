@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import TagNormalization
 
 /// The REVIEW.md beside a dataset waiting in review/: how to continue, tag statistics, and what needs a look.
 enum ReviewReport {
@@ -82,9 +83,9 @@ enum ReviewReport {
                 continue
             }
             counts.captions += 1
-            let tags = Set(text.split(whereSeparator: { $0 == "," || $0 == "\n" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && $0 != "#optional" })
+            // The normalization engine's own parser, so counts use the same tag keys the preset compares by.
+            let parsed = CaptionText.parse(text)
+            let tags = Set((parsed.main + parsed.optional).map(\.key))
             if tags.isEmpty { counts.empty += 1 }
             for tag in tags { counts.frequency[tag, default: 0] += 1 }
         }
