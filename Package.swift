@@ -62,7 +62,7 @@ let package = Package(
             // Swift 6.3.1 crashes optimizing this module ("reference to top-level declaration 'memset' broken by a
             // context change" while deserializing Data.init). The module only orchestrates I/O; the hot code it
             // calls (zip, hashing, decoding, normalization) lives in other modules and is optimized as usual.
-            swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]),
+            swiftSettings: []),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
-            swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]),
+            swiftSettings: []),
 
         // Benchmarks: each prints Sluice's figure beside a named peer's on the same input (release builds).
         .executableTarget(name: "bench-zip", dependencies: ["ZipArchive", "Imaging", "SystemIO"], path: "Benchmarks/bench-zip"),

@@ -13,6 +13,7 @@ public struct JobStore: Sendable {
         case unreadable(path: String, reason: String)
         case newerSchema(path: String, version: Int)
         case noSuchJob(String)
+        case ambiguous(String, matches: [String])
 
         public var description: String {
             switch self {
@@ -20,6 +21,8 @@ public struct JobStore: Sendable {
             case .newerSchema(let path, let version):
                 "\(path): job schema version \(version) is newer than this sluice understands (\(Job.schemaVersion)); upgrade sluice"
             case .noSuchJob(let id): "no job named '\(id)' (see `sluice status`)"
+            case .ambiguous(let reference, let matches):
+                "'\(reference)' is ambiguous: it names \(matches.count) jobs (\(matches.joined(separator: ", "))); use a longer id prefix"
             }
         }
     }
@@ -58,17 +61,14 @@ public struct JobStore: Sendable {
         if let exact = jobs.first(where: { $0.id == reference }) { return exact }
         let matches = jobs.filter { $0.id.hasPrefix(reference) || $0.dataset == reference }
         if matches.count == 1 { return matches[0] }
+        if matches.count > 1 { throw Failure.ambiguous(reference, matches: matches.map(\.id)) }
         throw Failure.noSuchJob(reference)
     }
 
-    /// A new job id: time, then the dataset's name made safe for a folder.
+    /// A new job id: the local time (`Timestamp.fileStamp`), then the dataset's name made safe for a folder.
     public func newID(dataset: String, now: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
         let slug = String(dataset.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(48))
-        let base = "\(formatter.string(from: now))-\(slug)"
+        let base = "\(Timestamp.fileStamp(now))-\(slug)"
         var candidate = base
         var counter = 2
         while FileManager.default.fileExists(atPath: folder(of: candidate).path) {
@@ -95,14 +95,14 @@ public struct JobStore: Sendable {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = Timestamp.encodingStrategy
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return encoder
     }()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }()

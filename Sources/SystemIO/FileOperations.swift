@@ -9,6 +9,9 @@ public enum FileOperations {
         let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = try retryOnInterrupt("open", path: temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         do {
+            // The descriptor is closed exactly once, before the rename, whatever happens: closing it again after
+            // a failed rename could close a descriptor another thread has been handed the same number since.
+            defer { close(fd) }
             try data.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
@@ -19,10 +22,13 @@ public enum FileOperations {
                 }
             }
             try retryOnInterrupt("fsync", path: temporary) { fsync(fd) }
-            close(fd)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        do {
             try retryOnInterrupt("rename", path: url.path) { Glibc.rename(temporary, url.path) }
         } catch {
-            close(fd)
             unlink(temporary)
             throw error
         }

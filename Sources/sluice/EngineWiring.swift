@@ -23,8 +23,8 @@ enum EngineWiring {
 
     static func loadConfig(_ layout: RootLayout) throws -> SluiceConfig {
         guard layout.isInitialized else {
-            throw CLIError("\(layout.root.path) is not a Sluice root (run `sluice init \(layout.root.path)` first)")
+            throw CLIError.config("\(layout.root.path) is not a Sluice root (run `sluice init \(layout.root.path)` first)")
         }
-        do { return try SluiceConfig.load(from: layout.configFile) } catch { throw CLIError("\(error)") }
+        do { return try SluiceConfig.load(from: layout.configFile) } catch { throw CLIError.config("\(error)") }
     }
 }

@@ -20,9 +20,3 @@ struct InitCommand: ParsableCommand {
         }
     }
 }
-
-/// A message for the user and a non-zero exit, without a stack of Swift error names.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -67,7 +67,7 @@ struct LookupCommand: AsyncParsableCommand {
             stateFolder = layout.state
         }
         let section: SluiceConfig.LookupSection
-        do { section = try SluiceConfig.load(from: configURL).lookup } catch { throw CLIError("\(error)") }
+        do { section = try SluiceConfig.load(from: configURL).lookup } catch { throw CLIError.config("\(error)") }
         var settings = LookupSettings(section)
         settings.version = SluiceVersion.current
         return (settings.applyingEnvironment(), stateFolder.appendingPathComponent("lookup.sqlite").path)

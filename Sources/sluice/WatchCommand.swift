@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import Jobs
 import Pipeline
 import SystemIO
 
@@ -18,6 +19,8 @@ struct WatchCommand: AsyncParsableCommand {
             daemon = try Daemon(roots: urls, output: EngineWiring.log) { layout, config, isCancelled in
                 EngineWiring.engine(layout: layout, config: config, isCancelled: isCancelled)
             }
+        } catch let error as ConfigError {
+            throw CLIError.config("\(error)")
         } catch {
             throw CLIError("\(error)")
         }
@@ -28,7 +31,8 @@ struct WatchCommand: AsyncParsableCommand {
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Process everything that can progress without watching, then exit (for cron and scripts).")
+        abstract: "Process everything that can progress without watching, then exit (for cron and scripts).",
+        discussion: "Exit status: 0 when every job completed or waits for you, 1 when a job failed, 2 a usage error, 78 a config error.")
 
     @Argument(help: "The Sluice root.") var root: String
     @Flag(help: "Exit when every job waits or is done (the only mode for now; kept for clarity in scripts).")
@@ -40,6 +44,10 @@ struct RunCommand: ParsableCommand {
         try runHoldingLock(layout, config)
         let report = try StatusReport.make(roots: [layout])
         print(report.text(), terminator: "")
+        // Scripts and cron read the outcome from the exit status: 1 when any job ended FAILED.
+        if report.roots.contains(where: { $0.jobs.contains { $0.status == JobStatus.failed.rawValue } }) {
+            throw ExitCode(ExitStatus.failure)
+        }
     }
 
     private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) throws {

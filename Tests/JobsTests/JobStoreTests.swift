@@ -18,9 +18,9 @@ private func temporaryStateDirectory() throws -> URL {
     job.record(.info, "adopted", at: now)
     try store.save(job)
     #expect(try store.load(job.id) == job)
-    #expect(job.id == "20231114-221320-my_set")
+    #expect(job.id == Timestamp.fileStamp(now) + "-my_set")
     #expect(try store.resolve("my set").id == job.id)
-    #expect(store.newID(dataset: "my set", now: now) == "20231114-221320-my_set-2")
+    #expect(store.newID(dataset: "my set", now: now) == Timestamp.fileStamp(now) + "-my_set-2")
     let text = try String(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"), encoding: .utf8)
     #expect(text.contains("\"schema_version\" : 1"))
 }
@@ -48,4 +48,43 @@ private func temporaryStateDirectory() throws -> URL {
     #expect(pending.map(\.request.action) == [.pause, .resume])
     queue.consume(pending[0].file)
     #expect(queue.pending().map(\.request.action) == [.resume])
+}
+
+@Test func anAmbiguousNameListsTheMatchingIDs() throws {
+    let state = try temporaryStateDirectory()
+    defer { try? FileManager.default.removeItem(at: state) }
+    let store = JobStore(stateDirectory: state)
+    let now = Date(timeIntervalSince1970: 1_700_000_000)
+    var ids: [String] = []
+    for offset in [0.0, 60] {
+        let job = Job(id: store.newID(dataset: "mika", now: now + offset), dataset: "mika", origin: "inbox/mika",
+                      plan: .dataset(autotag: false), configSnapshot: "{}", now: now + offset)
+        try store.save(job)
+        ids.append(job.id)
+    }
+    #expect(throws: JobStore.Failure.self) { try store.resolve("mika") }
+    do {
+        _ = try store.resolve("mika")
+    } catch {
+        let message = "\(error)"
+        #expect(message.contains("ambiguous"))
+        for id in ids { #expect(message.contains(id), "the message lists \(id): \(message)") }
+    }
+    #expect(try store.resolve(ids[1]).id == ids[1], "an exact id still resolves")
+}
+
+@Test(arguments: ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"])
+func fileStampsAndJSONDatesFollowOneTimeZoneRule(_ zoneName: String) throws {
+    let zone = try #require(TimeZone(identifier: zoneName))
+    let moment = Date(timeIntervalSince1970: 1_764_619_445)  // 2025-12-01 20:04:05 UTC
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: moment)
+    let expected = String(format: "%04d%02d%02d-%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+    #expect(Timestamp.fileStamp(moment, timeZone: zone) == expected)
+    let json = Timestamp.iso8601(moment, timeZone: zone)
+    #expect(Timestamp.parseISO8601(json) == moment, "\(json) reads back as the same moment")
+    let hour = String(format: "%02d", parts.hour!)
+    #expect(json.contains("T\(hour):"), "the JSON shows the same wall-clock hour as the file name: \(json)")
+    #expect(Timestamp.parseISO8601("2025-12-01T20:04:05Z") == moment, "UTC dates written before the rule still read")
 }
