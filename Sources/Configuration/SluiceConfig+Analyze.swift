@@ -1,0 +1,87 @@
+/// `analyze.*`: the built-in content analysis and the external analyzers (library profile, and `pipeline.autotag:
+/// local` for datasets).
+extension SluiceConfig {
+    public struct AnalyzeSection: Codable, Equatable, Sendable {
+        /// The built-in analysis (no model): aspect, greyscale/monochrome, alpha, colourfulness, brightness, animated,
+        /// photo or drawing.
+        public var builtin = true
+        /// External analyzers, asked in this order about every image.
+        public var analyzers: [AnalyzerEntry] = []
+        /// How long an analyzer may take to print its ready line (model loading).
+        public var startupTimeoutSeconds = 120.0
+        /// How long one image may take before the analyzer is restarted and the image recorded as not analyzed.
+        public var timeoutSeconds = 30.0
+        /// Restarts allowed per run; after that the analyzer is off for the rest of the run.
+        public var maxRestarts = 3
+        /// Analyzer tags under this confidence (0–1) are dropped.
+        public var minConfidence = 0.0
+        public var thresholds = Thresholds()
+
+        public init() {}
+    }
+
+    /// One external analyzer: a name and the command that starts it.
+    public struct AnalyzerEntry: Codable, Equatable, Sendable {
+        public var name: String
+        public var command: [String]
+
+        public init(name: String, command: [String]) {
+            self.name = name
+            self.command = command
+        }
+    }
+
+    /// Where the built-in facts become tags (see `AnalysisThresholds` in ContentAnalysis for each meaning).
+    public struct Thresholds: Codable, Equatable, Sendable {
+        public var squareTolerance = 0.1
+        public var stripRatio = 2.5
+        public var monochromeChromaSpread = 6.0
+        public var colorfulAt = 59.0
+        public var darkBelow = 0.2
+        public var brightAbove = 0.8
+        public var photoAt = 0.7
+        public var drawingAt = 0.3
+
+        public init() {}
+    }
+
+    static func parseAnalyze(_ reader: inout ConfigReader) throws(ConfigError) -> AnalyzeSection {
+        var section = AnalyzeSection()
+        var analyze = try reader.section("analyze")
+        section.builtin = try analyze.bool("builtin", default: section.builtin)
+        var names: Set<String> = []
+        for var item in try analyze.sections(inList: "analyzers") {
+            let name = try item.string("name", default: "")
+            let command = try item.strings("command", default: [])
+            guard !name.isEmpty, !command.isEmpty, names.insert(name).inserted else {
+                throw ConfigError(
+                    file: item.file, line: item.mark?.line, column: item.mark?.column,
+                    kind: .invalidValue(key: item.path, message: "needs a unique name and a non-empty command list"))
+            }
+            try item.rejectUnknownKeys()
+            section.analyzers.append(AnalyzerEntry(name: name, command: command))
+        }
+        section.startupTimeoutSeconds = try analyze.double(
+            "startup_timeout_seconds", default: section.startupTimeoutSeconds, range: 0.1...3600)
+        section.timeoutSeconds = try analyze.double("timeout_seconds", default: section.timeoutSeconds, range: 0.1...3600)
+        section.maxRestarts = try analyze.int("max_restarts", default: section.maxRestarts, range: 0...1000)
+        section.minConfidence = try analyze.double("min_confidence", default: section.minConfidence, range: 0...1)
+
+        var thresholds = try analyze.section("thresholds")
+        var values = Thresholds()
+        values.squareTolerance = try thresholds.double("square_tolerance", default: values.squareTolerance, range: 0...1)
+        values.stripRatio = try thresholds.double("strip_ratio", default: values.stripRatio, range: 1.01...100)
+        values.monochromeChromaSpread = try thresholds.double(
+            "monochrome_chroma_spread", default: values.monochromeChromaSpread, range: 0...255)
+        values.colorfulAt = try thresholds.double("colorful_at", default: values.colorfulAt, range: 0...500)
+        values.darkBelow = try thresholds.double("dark_below", default: values.darkBelow, range: 0...1)
+        values.brightAbove = try thresholds.double("bright_above", default: values.brightAbove, range: 0...1)
+        values.photoAt = try thresholds.double("photo_at", default: values.photoAt, range: 0...1)
+        values.drawingAt = try thresholds.double("drawing_at", default: values.drawingAt, range: 0...1)
+        try thresholds.rejectUnknownKeys()
+        section.thresholds = values
+
+        try analyze.rejectUnknownKeys()
+        return section
+    }
+}

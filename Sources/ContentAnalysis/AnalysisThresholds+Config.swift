@@ -1,0 +1,16 @@
+import Configuration
+
+extension AnalysisThresholds {
+    /// The thresholds `analyze.thresholds` sets.
+    public init(_ config: SluiceConfig.Thresholds) {
+        self.init()
+        squareTolerance = config.squareTolerance
+        stripRatio = config.stripRatio
+        monochromeChromaSpread = config.monochromeChromaSpread
+        colorfulAt = config.colorfulAt
+        darkBelow = config.darkBelow
+        brightAbove = config.brightAbove
+        photoAt = config.photoAt
+        drawingAt = config.drawingAt
+    }
+}

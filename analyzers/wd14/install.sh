@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Makes analyzers/wd14/.venv with onnxruntime, numpy and Pillow from PyPI (no model is downloaded).
+# Usage: analyzers/wd14/install.sh [--with-tests]   (--with-tests adds onnx and pytest for tests/)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+if [ "${1:-}" = "--with-tests" ]; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-test.txt"
+fi
+echo "wd14 analyzer ready: $venv/bin/python $here/wd14_analyzer.py --model MODEL_DIR"
