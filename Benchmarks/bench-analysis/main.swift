@@ -35,7 +35,7 @@ func ensureDataset() throws -> [String] {
             let image = PixelImage.pattern(width: width, height: height, seed: UInt64(1000 + index), grain: 6)
             try ImageEncoder.write(image, as: format, quality: 90, to: String(format: "%@/%03d.%@", dataset, index, format.fileExtension))
         }
-        FileManager.default.createFile(atPath: marker, contents: Data())
+        _ = FileManager.default.createFile(atPath: marker, contents: Data())
     }
     return try FileManager.default.contentsOfDirectory(atPath: dataset).filter { !$0.hasPrefix(".") }.sorted()
 }
@@ -80,7 +80,7 @@ var checksum = 0.0
 for image in decoded { checksum += PixelFacts(measuring: image).colourfulness }
 let analysisOnly = now() - start
 
-let distances = zip(surveys, lumaHashes).map { $0.perceptualHash.map { hash in hash.distance(to: $1) } ?? 64 }
+let distances = zip(surveys, lumaHashes).map { survey, luma in survey.perceptualHash.map { $0.distance(to: luma) } ?? 64 }
 let tags = Dictionary(grouping: surveys.flatMap { $0.content.tags.map(\.name) }, by: { $0 }).mapValues(\.count)
 print("")
 print("built-in analysis                          ms/image")

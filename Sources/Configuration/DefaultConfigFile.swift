@@ -112,8 +112,8 @@ public enum DefaultConfigFile {
                 # |width/height - 1| at or under this is square; a side this many times the other is wide / a tall strip.
                 square_tolerance: 0.1
                 strip_ratio: 2.5
-                # Chroma spread under which a tinted (sepia) image counts as monochrome.
-                monochrome_chroma_spread: 6
+                # How alike (0-1) the hues of the coloured pixels must be for a tinted (sepia) image to be monochrome.
+                monochrome_hue_concentration: 0.9
                 # Hasler-Suesstrunk colourfulness at or over which an image is tagged colorful.
                 colorful_at: 59
                 # Mean brightness (0-1) under which an image is dark, over which bright.

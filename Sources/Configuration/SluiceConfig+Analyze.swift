@@ -35,7 +35,7 @@ extension SluiceConfig {
     public struct Thresholds: Codable, Equatable, Sendable {
         public var squareTolerance = 0.1
         public var stripRatio = 2.5
-        public var monochromeChromaSpread = 6.0
+        public var monochromeHueConcentration = 0.9
         public var colorfulAt = 59.0
         public var darkBelow = 0.2
         public var brightAbove = 0.8
@@ -71,8 +71,8 @@ extension SluiceConfig {
         var values = Thresholds()
         values.squareTolerance = try thresholds.double("square_tolerance", default: values.squareTolerance, range: 0...1)
         values.stripRatio = try thresholds.double("strip_ratio", default: values.stripRatio, range: 1.01...100)
-        values.monochromeChromaSpread = try thresholds.double(
-            "monochrome_chroma_spread", default: values.monochromeChromaSpread, range: 0...255)
+        values.monochromeHueConcentration = try thresholds.double(
+            "monochrome_hue_concentration", default: values.monochromeHueConcentration, range: 0...1)
         values.colorfulAt = try thresholds.double("colorful_at", default: values.colorfulAt, range: 0...500)
         values.darkBelow = try thresholds.double("dark_below", default: values.darkBelow, range: 0...1)
         values.brightAbove = try thresholds.double("bright_above", default: values.brightAbove, range: 0...1)

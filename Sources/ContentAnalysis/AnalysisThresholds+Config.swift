@@ -6,7 +6,7 @@ extension AnalysisThresholds {
         self.init()
         squareTolerance = config.squareTolerance
         stripRatio = config.stripRatio
-        monochromeChromaSpread = config.monochromeChromaSpread
+        monochromeHueConcentration = config.monochromeHueConcentration
         colorfulAt = config.colorfulAt
         darkBelow = config.darkBelow
         brightAbove = config.brightAbove

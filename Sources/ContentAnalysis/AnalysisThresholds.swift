@@ -8,8 +8,8 @@ public struct AnalysisThresholds: Codable, Equatable, Sendable {
     public var greyTolerance = 12
     /// The share of grey pixels at or over which an image is greyscale.
     public var greyscaleShare = 0.99
-    /// Chroma spread (the standard deviation part of Hasler–Süsstrunk) under which a tinted image is monochrome (sepia).
-    public var monochromeChromaSpread = 6.0
+    /// Hue concentration (0–1) at or over which a coloured image is monochrome: one tint throughout (sepia).
+    public var monochromeHueConcentration = 0.9
     /// Hasler–Süsstrunk colourfulness at or over which an image is tagged colorful ("quite colourful" starts at 59).
     public var colorfulAt = 59.0
     /// Mean brightness (0–1) under which an image is dark, and over which it is bright.

@@ -2,13 +2,13 @@ import Foundation
 import Imaging
 
 /// What the decoded pixels say: grey or colour, transparency, Hasler–Süsstrunk colourfulness, brightness, and the
-/// flatness and colour variety that tell flat-filled drawings from photographs.
+/// flatness and palette dominance that tell flat-filled drawings from photographs.
 public struct PixelFacts: Codable, Equatable, Sendable {
     /// Share of pixels whose channels agree within `AnalysisThresholds.greyTolerance`.
     public var greyShare: Double
     /// Hasler & Süsstrunk (2003): √(σ²rg + σ²yb) + 0.3·√(μ²rg + μ²yb); 0 for grey, over 100 for vivid images.
     public var colourfulness: Double
-    /// The standard deviation part of colourfulness alone: small for grey and single-tint (sepia) images.
+    /// The standard deviation part of colourfulness alone.
     public var chromaSpread: Double
     /// Mean luma, 0 (black) – 1 (white).
     public var brightness: Double
@@ -16,11 +16,15 @@ public struct PixelFacts: Codable, Equatable, Sendable {
     public var hasAlpha: Bool
     /// Share of horizontally adjacent pixel pairs that are (nearly) the same colour: high for flat fills.
     public var flatShare: Double
-    /// Distinct colours (4 bits per channel) over the most the sample could hold: high for photographs.
-    public var colourVariety: Double
+    /// Share of the sample covered by its eight most common colours (4 bits per channel): high for drawings
+    /// (paper, ink and a few fills), low for photographs, whose light spreads over many.
+    public var paletteDominance: Double
+    /// How concentrated the hues of the coloured pixels are (mean resultant length of their hue directions):
+    /// 1 when every coloured pixel has the same hue (sepia, a single-colour print), near 0 for many hues.
+    public var hueConcentration: Double
 
     /// The short side statistics are measured at, so a PNG decoded at full size and a JPEG shrunk while decoding
-    /// give comparable flatness and variety.
+    /// give comparable flatness and dominance.
     public static let measuringSide = 64
 
     /// Measures `image` (any layout); larger images are first shrunk by area averaging to `measuringSide`.
@@ -46,7 +50,7 @@ public struct PixelFacts: Codable, Equatable, Sendable {
 
     public init(
         greyShare: Double, colourfulness: Double, chromaSpread: Double, brightness: Double, hasAlpha: Bool,
-        flatShare: Double, colourVariety: Double
+        flatShare: Double, paletteDominance: Double, hueConcentration: Double
     ) {
         self.greyShare = greyShare
         self.colourfulness = colourfulness
@@ -54,7 +58,8 @@ public struct PixelFacts: Codable, Equatable, Sendable {
         self.brightness = brightness
         self.hasAlpha = hasAlpha
         self.flatShare = flatShare
-        self.colourVariety = colourVariety
+        self.paletteDominance = paletteDominance
+        self.hueConcentration = hueConcentration
     }
 
     /// Every channel of (nearly) every pixel agrees: a greyscale image such as a manga page.
@@ -62,7 +67,7 @@ public struct PixelFacts: Codable, Equatable, Sendable {
 
     /// Grey, or one tint throughout (sepia): a monochrome image.
     public func isMonochrome(_ thresholds: AnalysisThresholds) -> Bool {
-        isGreyscale(thresholds) || chromaSpread < thresholds.monochromeChromaSpread
+        isGreyscale(thresholds) || hueConcentration >= thresholds.monochromeHueConcentration
     }
 }
 
@@ -75,7 +80,8 @@ private struct Accumulator {
     var lumaSum = 0
     var rgSum = 0.0, rgSquares = 0.0, ybSum = 0.0, ybSquares = 0.0
     var pairs = 0, flatPairs = 0
-    var colours = Set<UInt16>()
+    var colourCounts = [Int](repeating: 0, count: 4096)
+    var hueX = 0.0, hueY = 0.0, coloured = 0
 
     init(greyTolerance: Int) { self.greyTolerance = greyTolerance }
 
@@ -109,7 +115,13 @@ private struct Accumulator {
         rgSquares += rg * rg
         ybSum += yb
         ybSquares += yb * yb
-        colours.insert(UInt16(r >> 4) << 8 | UInt16(g >> 4) << 4 | UInt16(b >> 4))
+        colourCounts[(r >> 4) << 8 | (g >> 4) << 4 | (b >> 4)] += 1
+        let chroma = (rg * rg + yb * yb).squareRoot()
+        if chroma > 8 {
+            hueX += rg / chroma
+            hueY += yb / chroma
+            coloured += 1
+        }
     }
 
     func facts() -> PixelFacts {
@@ -122,6 +134,7 @@ private struct Accumulator {
             greyShare: Double(grey) / n, colourfulness: colourfulness, chromaSpread: spread,
             brightness: Double(lumaSum) / n / 255, hasAlpha: hasAlpha,
             flatShare: pairs == 0 ? 1 : Double(flatPairs) / Double(pairs),
-            colourVariety: Double(colours.count) / Double(min(count, 4096)))
+            paletteDominance: Double(colourCounts.sorted(by: >).prefix(8).reduce(0, +)) / n,
+            hueConcentration: coloured == 0 ? 1 : (hueX * hueX + hueY * hueY).squareRoot() / Double(coloured))
     }
 }

@@ -5,7 +5,7 @@ import Glibc
 /// asked about one image at a time. The actor is the only owner of the process and its state; pipe callbacks only
 /// feed events into an ordered stream that the actor consumes.
 public actor AnalyzerProcess {
-    public let command: AnalyzerCommand
+    public nonisolated let command: AnalyzerCommand
 
     private enum Phase {
         case stopped
@@ -19,6 +19,7 @@ public actor AnalyzerProcess {
         case stdout(Data)
         case stdoutClosed
         case stderr(Data)
+        case stderrClosed
         case exited(status: Int32, signalled: Bool)
     }
 
@@ -32,7 +33,10 @@ public actor AnalyzerProcess {
     private var stderrTail: [UInt8] = []
     private var exitDescription: String?
     private var stdoutClosed = false
+    private var stderrClosed = false
     private var timeoutTask: Task<Void, Never>?
+    /// Feeds the current process's events to the consuming task; finished when the process is disowned.
+    private var eventSink: AsyncStream<Event>.Continuation?
     /// Set once the analyzer used up its restarts: every later image is "not analyzed" with this reason at once.
     private var disabledReason: String?
     /// Callers waiting for the one-image-at-a-time turn, in arrival order.
@@ -99,6 +103,7 @@ public actor AnalyzerProcess {
         stderrTail = []
         exitDescription = nil
         stdoutClosed = false
+        stderrClosed = false
         // A write to an analyzer that died must fail with EPIPE, not kill Sluice with SIGPIPE (process-wide, harmless:
         // Sluice checks every write).
         signal(SIGPIPE, SIG_IGN)
@@ -124,11 +129,15 @@ public actor AnalyzerProcess {
         }
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { sink.yield(.stderr(data)) }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                sink.yield(.stderrClosed)
+            } else {
+                sink.yield(.stderr(data))
+            }
         }
         child.terminationHandler = { finished in
             sink.yield(.exited(status: finished.terminationStatus, signalled: finished.terminationReason == .uncaughtSignal))
-            sink.finish()
         }
         do {
             try child.run()
@@ -139,6 +148,7 @@ public actor AnalyzerProcess {
         }
         process = child
         input = stdin.fileHandleForWriting
+        eventSink = sink
         let currentGeneration = generation
         Task { [weak self] in
             for await event in events { await self?.handle(event, generation: currentGeneration) }
@@ -166,6 +176,8 @@ public actor AnalyzerProcess {
         try? input?.close()
         input = nil
         process = nil
+        eventSink?.finish()
+        eventSink = nil
         generation += 1
     }
 
@@ -215,12 +227,28 @@ public actor AnalyzerProcess {
             if stderrTail.count > 4096 { stderrTail.removeFirst(stderrTail.count - 4096) }
         case .stdoutClosed:
             stdoutClosed = true
-            if exitDescription != nil { died() }
+            if exitDescription != nil && stderrClosed { died() }
+        case .stderrClosed:
+            stderrClosed = true
+            if exitDescription != nil && stdoutClosed { died() }
         case .exited(let status, let signalled):
             exitDescription = signalled ? "was killed by signal \(status)" : "exited with status \(status)"
-            // Answers written just before exiting may still be in the pipe: wait for the end of stdout.
-            if stdoutClosed { died() }
+            // Answers and error lines written just before exiting may still be in the pipes: wait for both to end,
+            // but not for ever (a helper process the analyzer started may hold them open).
+            if stdoutClosed && stderrClosed {
+                died()
+            } else {
+                let expected = generation
+                Task { [weak self] in
+                    try? await Task.sleep(for: .seconds(1))
+                    await self?.diedAfterGrace(generation: expected)
+                }
+            }
         }
+    }
+
+    private func diedAfterGrace(generation expected: Int) {
+        if expected == generation, process != nil { died() }
     }
 
     private func died() {

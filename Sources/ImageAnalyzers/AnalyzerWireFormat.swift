@@ -41,13 +41,15 @@ public enum AnalyzerWireFormat {
     /// Decodes one line (without its newline); the error says what is wrong in words a user can act on.
     public static func decode(_ line: some Collection<UInt8>) -> Result<Message, ProtocolViolation> {
         guard line.count <= maximumLineBytes else { return .failure(.init("a line of \(line.count) bytes (limit \(maximumLineBytes))")) }
+        let data = Data(line)
+        // The ready line may carry any other keys the analyzer likes (its name, model, sizes).
+        if let probe = try? JSONDecoder().decode(ReadyLine.self, from: data), probe.ready == true { return .success(.ready) }
         let wire: WireMessage
         do {
-            wire = try JSONDecoder().decode(WireMessage.self, from: Data(line))
+            wire = try JSONDecoder().decode(WireMessage.self, from: data)
         } catch {
             return .failure(.init("not a JSON object: \(preview(line))"))
         }
-        if wire.ready == true { return .success(.ready) }
         guard let id = wire.id else { return .failure(.init("an answer without \"id\": \(preview(line))")) }
         if let error = wire.error { return .success(.failure(id: id, reason: String(error.prefix(500)))) }
         let tags = wire.tags ?? []
@@ -98,8 +100,11 @@ public enum AnalyzerWireFormat {
         var confidence: Double
     }
 
-    private struct WireMessage: Decodable {
+    private struct ReadyLine: Decodable {
         var ready: Bool?
+    }
+
+    private struct WireMessage: Decodable {
         var id: Int?
         var tags: [WireTag]?
         var rating: String?
@@ -108,7 +113,7 @@ public enum AnalyzerWireFormat {
         var error: String?
 
         enum CodingKeys: String, CodingKey {
-            case ready, id, tags, rating, description, error
+            case id, tags, rating, description, error
             case ratingConfidence = "rating_confidence"
         }
     }

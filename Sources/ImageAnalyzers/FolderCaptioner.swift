@@ -51,6 +51,13 @@ public struct FolderCaptioner: Sendable {
             case .success(let text):
                 let caption = Self.captionPath(of: relative)
                 let existing = folder.appendingPathComponent(caption)
+                let content = Data((text + "\n").utf8)
+                // Already written by an earlier, interrupted run: nothing to back up or rewrite.
+                if (try? Data(contentsOf: existing)) == content {
+                    report.captioned.append(relative)
+                    progress?(index + 1, images.count)
+                    continue
+                }
                 if FileManager.default.fileExists(atPath: existing.path) {
                     let backup = backupDirectory.appendingPathComponent(caption)
                     if !FileManager.default.fileExists(atPath: backup.path) {
@@ -60,7 +67,7 @@ public struct FolderCaptioner: Sendable {
                         report.backedUp.append(caption)
                     }
                 }
-                try FileOperations.writeAtomically(Data((text + "\n").utf8), to: existing)
+                try FileOperations.writeAtomically(content, to: existing)
                 report.captioned.append(relative)
             }
             progress?(index + 1, images.count)

@@ -19,7 +19,7 @@ import Testing
         #expect(survey.content.isGreyscale && survey.content.isMonochrome)
         #expect(survey.content.aspect == .portrait && survey.content.megapixels == 0.7)
         #expect(names(survey).contains("sluice/greyscale") && names(survey).contains("sluice/monochrome"))
-        #expect(names(survey).contains("sluice/drawing"))
+        #expect(names(survey).contains("sluice/drawing"), "\(survey.content.photo)")
         #expect(!names(survey).contains("sluice/colorful") && !names(survey).contains("sluice/alpha"))
         #expect(survey.content.tags.allSatisfy { $0.category == "sluice" })
     }
@@ -182,3 +182,4 @@ import Testing
 extension Array {
     fileprivate func repeated(_ count: Int) -> [Element] { (0..<count).flatMap { _ in self } }
 }
+

@@ -159,6 +159,10 @@ import Testing
         #expect(violation.description.contains(mentioning))
     }
 
+    @Test func readyLineMayCarryAnyOtherKeys() {
+        #expect(AnalyzerWireFormat.decode(Array(#"{"ready": true, "analyzer": "x", "tags": 10, "size": [448]}"#.utf8)) == .success(.ready))
+    }
+
     @Test func answerTagsAreSortedByConfidence() throws {
         let line = #"{"id":9,"tags":[{"tag":"a","category":"general","confidence":0.4},{"tag":"b","category":"character","confidence":0.9}],"rating":"Explicit"}"#
         guard case .success(.answer(9, let answer)) = AnalyzerWireFormat.decode(Array(line.utf8)) else {

@@ -7,14 +7,10 @@ import Testing
 
 /// The shipped WD14 analyzer, run for real through the protocol on a tiny model with the real shapes; needs the venv
 /// that `analyzers/wd14/install.sh --with-tests` (or `analyzers/wd14/run_tests.sh`) makes.
-@Suite(.enabled(if: WD14AnalyzerTests.venvIsReady, WD14AnalyzerTests.skipReason))
+@Suite(.enabled(if: WD14Venv.isReady, "analyzers/wd14/.venv is missing: run analyzers/wd14/install.sh --with-tests"))
 struct WD14AnalyzerTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("analyzers/wd14")
-    static let python = directory.appendingPathComponent(".venv/bin/python").path
-    static let venvIsReady = FileManager.default.isExecutableFile(atPath: python)
-        && FileManager.default.fileExists(atPath: directory.appendingPathComponent(".venv/lib").path)
-    static let skipReason: Comment = "analyzers/wd14/.venv is missing: run analyzers/wd14/install.sh --with-tests"
+    static let directory = WD14Venv.directory
+    static let python = WD14Venv.python
 
     /// Builds the tiny model with the venv's `onnx` package.
     static func tinyModel(in folder: URL) throws -> String {
@@ -31,7 +27,8 @@ struct WD14AnalyzerTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-wd14-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let model = try Self.tinyModel(in: folder.appendingPathComponent("model"))
-        let blue = PixelImage(width: 90, height: 60, layout: .rgb, pixels: Array([UInt8]([0, 0, 255]).repeating(90 * 60)))
+        // A tall blue strip: padded to a square, two thirds of the model's input is white.
+        let blue = PixelImage(width: 30, height: 90, layout: .rgb, pixels: Array([UInt8]([0, 0, 255]).repeating(30 * 90)))
         let path = folder.appendingPathComponent("blue.png").path
         try ImageEncoder.write(blue, as: .png, to: path)
         let analyzer = AnalyzerProcess(AnalyzerCommand(
@@ -39,7 +36,7 @@ struct WD14AnalyzerTests {
             arguments: [Self.python, Self.directory.appendingPathComponent("wd14_analyzer.py").path, "--model", model,
                         "--character-threshold", "0.75"],
             startupTimeout: .seconds(60), imageTimeout: .seconds(30)))
-        let outcome = await analyzer.analyze(AnalysisRequest(path: path, sha256: String(repeating: "0", count: 64), width: 90, height: 60))
+        let outcome = await analyzer.analyze(AnalysisRequest(path: path, sha256: String(repeating: "0", count: 64), width: 30, height: 90))
         let answer = try #require(outcome.answer, "\(outcome)")
         let byName = Dictionary(uniqueKeysWithValues: answer.tags.map { ($0.name, $0) })
         #expect(byName["blue sky"]?.category == "general")
@@ -57,6 +54,14 @@ struct WD14AnalyzerTests {
         #expect(await analyzer.startCount == 1)
         await analyzer.shutdown()
     }
+}
+
+/// Where the shipped analyzer and its venv live in the checkout.
+enum WD14Venv {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("analyzers/wd14")
+    static let python = directory.appendingPathComponent(".venv/bin/python").path
+    static let isReady = FileManager.default.isExecutableFile(atPath: python)
 }
 
 extension Array {

@@ -156,7 +156,7 @@ def answer_line(tagger, line):
 
 
 def serve(tagger, stdin, stdout):
-    stdout.write(json.dumps({"ready": True, "analyzer": "wd14", "size": tagger.size, "tags": len(tagger.labels.names)}) + "\n")
+    stdout.write(json.dumps({"ready": True, "analyzer": "wd14", "size": tagger.size, "tag_count": len(tagger.labels.names)}) + "\n")
     stdout.flush()
     for line in stdin:
         if not line.strip():
