@@ -90,7 +90,7 @@ let package = Package(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
         .executableTarget(
-            name: "bench-analysis", dependencies: ["ContentAnalysis", "ImageAnalyzers", "Imaging", "ExifMetadata"],
+            name: "bench-analysis", dependencies: ["ContentAnalysis", "ImageAnalyzers", "Imaging", "ExifMetadata", "Configuration"],
             path: "Benchmarks/bench-analysis", exclude: ["peer_analysis.py", "direct_wd14.py"]),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 

@@ -7,6 +7,7 @@
 // Usage: swift build -c release --product bench-analysis && .build/release/bench-analysis
 // Needs analyzers/wd14/.venv with the test packages (analyzers/wd14/install.sh --with-tests) for the Python peer and
 // the WD14 part. Images are cached in Benchmarks/.data/phash-dataset (the same set bench-phash makes).
+import Configuration
 import ContentAnalysis
 import Dispatch
 import Foundation

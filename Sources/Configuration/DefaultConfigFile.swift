@@ -112,6 +112,9 @@ public enum DefaultConfigFile {
                 # |width/height - 1| at or under this is square; a side this many times the other is wide / a tall strip.
                 square_tolerance: 0.1
                 strip_ratio: 2.5
+                # A pixel whose channels differ by at most this counts as grey; this share of grey pixels is greyscale.
+                grey_tolerance: 12
+                greyscale_share: 0.99
                 # How alike (0-1) the hues of the coloured pixels must be for a tinted (sepia) image to be monochrome.
                 monochrome_hue_concentration: 0.9
                 # Hasler-Suesstrunk colourfulness at or over which an image is tagged colorful.

@@ -1,3 +1,5 @@
+import Configuration
+
 /// The shape of an image as people sort by it: square, portrait, landscape, or the extremes (panoramas, webtoon strips).
 public enum AspectClass: String, Codable, CaseIterable, Sendable {
     case square

@@ -1,3 +1,4 @@
+import Configuration
 import ExifMetadata
 
 /// The built-in analysis of one image, needing no model: typed facts, and the same facts as `sluice/…` tags for

@@ -1,3 +1,4 @@
+import Configuration
 import ExifMetadata
 import Foundation
 import Imaging

@@ -47,6 +47,11 @@ public actor AnalyzerProcess {
         self.command = command
     }
 
+    /// A caller that forgot `shutdown()` must not leave the analyzer running after Sluice is done with it.
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Analyzes one image; never throws: every failure becomes `.notAnalyzed` with the reason.
     public func analyze(_ request: AnalysisRequest) async -> AnalyzerOutcome {
         await takeTurn()
@@ -118,24 +123,8 @@ public actor AnalyzerProcess {
         child.standardError = stderr
 
         let (events, sink) = AsyncStream<Event>.makeStream()
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                sink.yield(.stdoutClosed)
-            } else {
-                sink.yield(.stdout(data))
-            }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                sink.yield(.stderrClosed)
-            } else {
-                sink.yield(.stderr(data))
-            }
-        }
+        Self.forward(stdout.fileHandleForReading, to: sink, chunk: Event.stdout, closed: .stdoutClosed)
+        Self.forward(stderr.fileHandleForReading, to: sink, chunk: Event.stderr, closed: .stderrClosed)
         child.terminationHandler = { finished in
             sink.yield(.exited(status: finished.terminationStatus, signalled: finished.terminationReason == .uncaughtSignal))
         }
@@ -157,6 +146,22 @@ public actor AnalyzerProcess {
             phase = .starting(continuation)
             armTimeout(command.startupTimeout, generation: currentGeneration) { actor in
                 await actor.fail("analyzer \(actor.command.name) was not ready within \(actor.command.startupTimeout)")
+            }
+        }
+    }
+
+    /// Feeds what arrives on `handle` into `sink` in order, then `closed` at end of file.
+    private static func forward(
+        _ handle: FileHandle, to sink: AsyncStream<Event>.Continuation, chunk: @escaping @Sendable (Data) -> Event,
+        closed: Event
+    ) {
+        handle.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                sink.yield(closed)
+            } else {
+                sink.yield(chunk(data))
             }
         }
     }

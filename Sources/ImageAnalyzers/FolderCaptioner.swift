@@ -155,8 +155,3 @@ public struct FolderCaptioner: Sendable {
         return found.sorted()
     }
 }
-
-/// Why one image got no caption.
-public struct CaptionFailure: Error, Equatable, Sendable, CustomStringConvertible {
-    public var description: String
-}

@@ -141,7 +141,7 @@ import Testing
 
     @Test func thresholdsComeFromTheConfig() throws {
         let config = try SluiceConfig.parse("analyze:\n  thresholds:\n    strip_ratio: 1.5\n    photo_at: 0.9\n", file: "t.yaml")
-        let thresholds = AnalysisThresholds(config.analyze.thresholds)
+        let thresholds = config.analyze.thresholds
         #expect(thresholds.stripRatio == 1.5 && thresholds.photoAt == 0.9)
         #expect(AspectClass(width: 1920, height: 1080, thresholds: thresholds) == .wide)
     }
