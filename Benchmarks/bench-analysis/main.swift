@@ -23,6 +23,27 @@ let imageCount = 300
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+/// CPU time of this process, so the figures hold while other processes share the cores.
+func cpu() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+/// Wall and CPU nanoseconds of `body`, and CPU nanoseconds by file extension when `perFile` is used.
+func measure(_ body: (_ perFile: (String, () throws -> Void) throws -> Void) throws -> Void) rethrows
+    -> (wall: UInt64, cpu: UInt64, byFormat: [String: UInt64])
+{
+    var byFormat: [String: UInt64] = [:]
+    let wall0 = now(), cpu0 = cpu()
+    try body { file, work in
+        let start = cpu()
+        try work()
+        byFormat[(file as NSString).pathExtension, default: 0] += cpu() - start
+    }
+    return (now() - wall0, cpu() - cpu0, byFormat)
+}
+
 /// bench-phash's set: the same seeds, sizes and formats, so either benchmark can make it.
 func ensureDataset() throws -> [String] {
     let marker = dataset + "/.complete"
@@ -61,34 +82,38 @@ for file in files { _ = FileManager.default.contents(atPath: file) }
 print("dataset: \(files.count) images (JPEG/PNG/WebP, ~1 MP) from \(dataset); one thread")
 
 // 1. The perceptual hash alone (today's index step: luma decode at reduced size).
-var start = now()
 var lumaHashes: [PerceptualHash] = []
-for file in files { lumaHashes.append(try PerceptualHash.compute(path: file)) }
-let hashOnly = now() - start
+let hashOnly = try measure { perFile in
+    for file in files { try perFile(file) { lumaHashes.append(try PerceptualHash.compute(path: file)) } }
+}
 
 // 2. The survey: one read, one colour decode, the hash, EXIF and every built-in fact.
-start = now()
 var surveys: [ImageSurvey] = []
-for file in files { surveys.append(try ImageSurvey.survey(path: file)) }
-let survey = now() - start
+let survey = try measure { perFile in
+    for file in files { try perFile(file) { surveys.append(try ImageSurvey.survey(path: file)) } }
+}
 
 // 3. The analysis alone on pixels already decoded (what the facts add once the decode is paid).
 let decoded = try files.map { file in
     try ImageDecoder.decode(path: file, layout: file.hasSuffix(".jpg") ? .rgb : .rgba, minimumSide: PerceptualHash.decodeSide)
 }
-start = now()
 var checksum = 0.0
-for image in decoded { checksum += PixelFacts(measuring: image).colourfulness }
-let analysisOnly = now() - start
+let analysisOnly = measure { _ in
+    for image in decoded { checksum += PixelFacts(measuring: image).colourfulness }
+}
 
 let distances = zip(surveys, lumaHashes).map { survey, luma in survey.perceptualHash.map { $0.distance(to: luma) } ?? 64 }
 let tags = Dictionary(grouping: surveys.flatMap { $0.content.tags.map(\.name) }, by: { $0 }).mapValues(\.count)
 print("")
-print("built-in analysis                          ms/image")
-print("  pHash only (luma decode)                 \(milliseconds(hashOnly, per: files.count))")
-print("  survey: pHash + EXIF + all facts         \(milliseconds(survey, per: files.count))   (one read, one colour decode)")
-print("  facts alone on decoded pixels            \(milliseconds(analysisOnly, per: files.count))")
-print("  analysis cost on top of the pHash        \(milliseconds(survey - min(survey, hashOnly), per: files.count))")
+print("built-in analysis                          ms/image wall   CPU")
+print("  pHash only (luma decode)                 \(milliseconds(hashOnly.wall, per: files.count))   \(milliseconds(hashOnly.cpu, per: files.count))")
+print("  survey: pHash + EXIF + all facts         \(milliseconds(survey.wall, per: files.count))   \(milliseconds(survey.cpu, per: files.count))   (one read, one colour decode)")
+print("  facts alone on decoded pixels            \(milliseconds(analysisOnly.wall, per: files.count))   \(milliseconds(analysisOnly.cpu, per: files.count))")
+print("  analysis cost on top of the pHash (CPU)  \(milliseconds(survey.cpu - min(survey.cpu, hashOnly.cpu), per: files.count))")
+for format in survey.byFormat.keys.sorted() {
+    let count = files.filter { $0.hasSuffix("." + format) }.count
+    print("    \(format): pHash \(milliseconds(hashOnly.byFormat[format] ?? 0, per: count)), survey \(milliseconds(survey.byFormat[format] ?? 0, per: count)) ms CPU")
+}
 print(String(format: "  survey hash vs luma hash: mean %.2f bits, max %d bits apart",
              Double(distances.reduce(0, +)) / Double(distances.count), distances.max() ?? 0))
 print("  tags: " + tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
@@ -97,7 +122,7 @@ if FileManager.default.isExecutableFile(atPath: python) {
     let output = try run(python, [benchmarks.appendingPathComponent("bench-analysis/peer_analysis.py").path, dataset])
     let figures = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     if figures.count >= 2 {
-        print(String(format: "  peer: Python Pillow+NumPy, same facts    %.2f   (CPU %.2f)", figures[0] * 1000 / Double(files.count), figures[1] * 1000 / Double(files.count)))
+        print(String(format: "  peer: Python Pillow+NumPy, same facts    %.2f   %.2f", figures[0] * 1000 / Double(files.count), figures[1] * 1000 / Double(files.count)))
     }
 } else {
     print("  peer: skipped (no \(python); run analyzers/wd14/install.sh --with-tests)")
@@ -115,7 +140,7 @@ let analyzer = AnalyzerProcess(AnalyzerCommand(
     startupTimeout: .seconds(120), imageTimeout: .seconds(60)))
 // The first request pays for starting Python and loading the model; time the steady state after it.
 _ = await analyzer.analyze(AnalysisRequest(path: files[0], sha256: "", width: 1, height: 1))
-start = now()
+var start = now()
 var analyzed = 0
 for (file, survey) in zip(files, surveys) {
     let request = AnalysisRequest(path: file, sha256: "", width: survey.content.width, height: survey.content.height)
