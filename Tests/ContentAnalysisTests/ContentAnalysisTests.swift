@@ -6,8 +6,10 @@ import Testing
 
 @testable import ContentAnalysis
 
-@Suite struct ImageSurveyTests {
+@Suite final class ImageSurveyTests {
     let folder: URL
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws { folder = try Fixtures.temporaryFolder() }
 

@@ -4,8 +4,10 @@ import Testing
 
 @testable import ImageAnalyzers
 
-@Suite struct AnalyzerProcessTests {
+@Suite final class AnalyzerProcessTests {
     let folder: URL
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-analyzers-\(UUID().uuidString)")
@@ -39,7 +41,10 @@ import Testing
         let analyzer = try process(AnalyzerScripts.good, "good")
         let names = (0..<8).map { "c\($0).png" }
         let answers = await withTaskGroup(of: (String, AnalyzerOutcome).self) { group in
-            for name in names { group.addTask { (name, await analyzer.analyze(self.request(name))) } }
+            for name in names {
+                let request = request(name)
+                group.addTask { (name, await analyzer.analyze(request)) }
+            }
             var collected: [String: AnalyzerOutcome] = [:]
             for await (name, outcome) in group { collected[name] = outcome }
             return collected

@@ -5,8 +5,10 @@ import Testing
 
 @testable import ImageAnalyzers
 
-@Suite struct FolderCaptionerTests {
+@Suite final class FolderCaptionerTests {
     let folder: URL
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-captioner-\(UUID().uuidString)")

@@ -26,6 +26,7 @@ struct WD14AnalyzerTests {
     @Test func realWD14AnalyzerTagsThroughTheProtocol() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-wd14-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let model = try Self.tinyModel(in: folder.appendingPathComponent("model"))
         // A tall blue strip: padded to a square, two thirds of the model's input is white.
         let blue = PixelImage(width: 30, height: 90, layout: .rgb, pixels: Array([UInt8]([0, 0, 255]).repeating(30 * 90)))
