@@ -55,6 +55,14 @@ extension SluiceConfig {
         public init() {}
     }
 
+    /// `pipeline.autotag: local` captions with the analyzers, so it needs one.
+    static func checkLocalAutotag(_ config: SluiceConfig, file: String) throws(ConfigError) {
+        guard config.pipeline.autotagMode == .local, config.analyze.analyzers.isEmpty else { return }
+        throw ConfigError(
+            file: file,
+            kind: .invalidValue(key: "pipeline.autotag", message: "is local, but analyze.analyzers names no analyzer to caption with"))
+    }
+
     static func parseAnalyze(_ reader: inout ConfigReader) throws(ConfigError) -> AnalyzeSection {
         var section = AnalyzeSection()
         var analyze = try reader.section("analyze")

@@ -198,6 +198,7 @@ extension SluiceConfig {
 
         config.lookup = try parseLookup(&reader)
         config.analyze = try parseAnalyze(&reader)
+        try checkLocalAutotag(config, file: file)
         try reader.rejectUnknownKeys()
         return config
     }

@@ -9,7 +9,8 @@ import Testing
         ("true", AutotagMode.civitai), ("false", .off), ("civitai", .civitai), ("local", .local), ("off", .off), ("yes", .civitai),
     ])
     func autotagReadsModesAndOldBooleans(value: String, expected: AutotagMode) throws {
-        let config = try SluiceConfig.parse("pipeline:\n  autotag: \(value)\n", file: "s.yaml")
+        let analyzer = "analyze:\n  analyzers:\n    - name: a\n      command: [a]\n"
+        let config = try SluiceConfig.parse("pipeline:\n  autotag: \(value)\n" + analyzer, file: "s.yaml")
         #expect(config.pipeline.autotagMode == expected)
         #expect(config.pipeline.autotag == (expected == .civitai))
     }
@@ -19,6 +20,14 @@ import Testing
             try SluiceConfig.parse("pipeline:\n  autotag: maybe\n", file: "s.yaml")
         } throws: { error in
             "\(error)".contains("s.yaml:2") && "\(error)".contains("civitai, local, off")
+        }
+    }
+
+    @Test func localAutotagWithoutAnAnalyzerIsAConfigError() {
+        #expect {
+            try SluiceConfig.parse("pipeline:\n  autotag: local\n", file: "s.yaml")
+        } throws: { error in
+            "\(error)".contains("pipeline.autotag") && "\(error)".contains("analyze.analyzers")
         }
     }
 
