@@ -52,6 +52,12 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
         .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
+        // Built-in content analysis (no model) on the pixels decoded for the perceptual hash. Optimized like Imaging.
+        .target(
+            name: "ContentAnalysis", dependencies: ["Imaging", "ExifMetadata", "Configuration"],
+            swiftSettings: [.unsafeFlags(["-O"])]),
+        // External analyzers (long-lived JSON-lines processes) and the folder captioner for `pipeline.autotag: local`.
+        .target(name: "ImageAnalyzers", dependencies: ["ContentAnalysis", "Configuration", "Hashing", "Imaging", "ExifMetadata", "SystemIO"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -83,6 +89,9 @@ let package = Package(
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
+        .executableTarget(
+            name: "bench-analysis", dependencies: ["ContentAnalysis", "ImageAnalyzers", "Imaging", "ExifMetadata", "Configuration"],
+            path: "Benchmarks/bench-analysis", exclude: ["peer_analysis.py", "direct_wd14.py"]),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
@@ -98,6 +107,8 @@ let package = Package(
         .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "ContentAnalysisTests", dependencies: ["ContentAnalysis", "Imaging", "ExifMetadata", "Configuration"]),
+        .testTarget(name: "ImageAnalyzersTests", dependencies: ["ImageAnalyzers", "ContentAnalysis", "Imaging", "Configuration"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "SystemIO"]),
         .testTarget(
             name: "ImageLookupTests",

@@ -122,6 +122,19 @@ struct ConfigReader {
         return result
     }
 
+    /// A list of mappings (such as `analyze.analyzers`), one reader per item; empty when the key is absent.
+    mutating func sections(inList key: String) throws(ConfigError) -> [ConfigReader] {
+        guard let value = node(key) else { return [] }
+        guard case .sequence(let sequence) = value else {
+            throw error(at: value, .wrongType(key: qualified(key), expected: "a list of mappings"))
+        }
+        var readers: [ConfigReader] = []
+        for (index, item) in sequence.enumerated() {
+            readers.append(try ConfigReader(file: file, path: "\(qualified(key))[\(index)]", node: item))
+        }
+        return readers
+    }
+
     /// Fails on the first key this section did not ask for, naming the keys it knows.
     func rejectUnknownKeys() throws(ConfigError) {
         for entry in entries where !consumed.contains(entry.key) {

@@ -11,8 +11,10 @@ public enum DefaultConfigFile {
             # Edit and send SIGHUP to a running `sluice watch` (or restart it) to reload.
 
             pipeline:
-              # Steps B-E: zip the images for the external auto-tagger (CivitAI) and wait for its result zip.
-              autotag: true
+              # Where captions come from: civitai (steps B-E: zip the images for CivitAI's auto-tagger and wait for
+              # its result zip), local (caption every image with the analyzer in analyze.analyzers), or off (keep the
+              # captions in the drop). true and false still mean civitai and off.
+              autotag: civitai
               # Skip the wait in review/ and continue straight to the final zip (scripts, the example).
               auto_approve_review: false
 
@@ -90,6 +92,39 @@ public enum DefaultConfigFile {
                 endpoint: https://gelbooru.com
                 api_key: ""
                 user_id: ""
+
+            analyze:
+              # The built-in content analysis (no model): sluice/aspect:*, greyscale, monochrome, alpha, colorful,
+              # dark, bright, animated, photo or drawing, measured on the pixels decoded for the perceptual hash.
+              builtin: true
+              # External analyzers (JSON lines on stdin/stdout, see analyzers/README.md), asked in order, e.g.:
+              #   - name: wd14
+              #     command: [analyzers/wd14/.venv/bin/python, analyzers/wd14/wd14_analyzer.py, --model, /models/wd14]
+              analyzers: []
+              # Seconds an analyzer may take to be ready (model loading), and per image; a hang restarts it.
+              startup_timeout_seconds: 120
+              timeout_seconds: 30
+              # Restarts per run after crashes, hangs or garbage; then the analyzer is off for the run (never a failure).
+              max_restarts: 3
+              # Analyzer tags under this confidence (0-1) are dropped.
+              min_confidence: 0
+              thresholds:
+                # |width/height - 1| at or under this is square; a side this many times the other is wide / a tall strip.
+                square_tolerance: 0.1
+                strip_ratio: 2.5
+                # A pixel whose channels differ by at most this counts as grey; this share of grey pixels is greyscale.
+                grey_tolerance: 12
+                greyscale_share: 0.99
+                # How alike (0-1) the hues of the coloured pixels must be for a tinted (sepia) image to be monochrome.
+                monochrome_hue_concentration: 0.9
+                # Hasler-Suesstrunk colourfulness at or over which an image is tagged colorful.
+                colorful_at: 59
+                # Mean brightness (0-1) under which an image is dark, over which bright.
+                dark_below: 0.2
+                bright_above: 0.8
+                # Photo signal (0-1, EXIF camera + colour statistics) for sluice/photo, and at or under for sluice/drawing.
+                photo_at: 0.7
+                drawing_at: 0.3
 
             """
     }

@@ -12,14 +12,26 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public var final = FinalSection()
     public var notify = NotifySection()
     public var lookup = LookupSection()
+    public var analyze = AnalyzeSection()
 
     public init() {}
 
     public struct PipelineSection: Codable, Equatable, Sendable {
-        /// Steps B–E: zip for the external auto-tagger and wait for its result.
-        public var autotag = true
+        /// Where captions come from: CivitAI's round trip (steps B–E), the local analyzer, or the drop itself.
+        public var autotagMode = AutotagMode.civitai
+        /// Steps B–E run: true only for `civitai` (the engine's step plan reads this until it reads `autotagMode`).
+        public var autotag: Bool {
+            get { autotagMode == .civitai }
+            set { autotagMode = newValue ? .civitai : .off }
+        }
         /// Skip the wait in review/ (for scripted runs and the shipped example).
         public var autoApproveReview = false
+
+        // The JSON key stays "autotag", so snapshots written when it was a boolean still decode (AutotagMode reads both).
+        enum CodingKeys: String, CodingKey {
+            case autotagMode = "autotag"
+            case autoApproveReview
+        }
     }
 
     public struct NormalizeSection: Codable, Equatable, Sendable {
@@ -140,7 +152,7 @@ extension SluiceConfig {
         var config = SluiceConfig()
 
         var pipeline = try reader.section("pipeline")
-        config.pipeline.autotag = try pipeline.bool("autotag", default: config.pipeline.autotag)
+        config.pipeline.autotagMode = try pipeline.choice("autotag", default: config.pipeline.autotagMode)
         config.pipeline.autoApproveReview = try pipeline.bool("auto_approve_review", default: config.pipeline.autoApproveReview)
         try pipeline.rejectUnknownKeys()
 
@@ -185,6 +197,8 @@ extension SluiceConfig {
         try notify.rejectUnknownKeys()
 
         config.lookup = try parseLookup(&reader)
+        config.analyze = try parseAnalyze(&reader)
+        try checkLocalAutotag(config, file: file)
         try reader.rejectUnknownKeys()
         return config
     }

@@ -56,7 +56,7 @@ struct BrokenConfigCase: Sendable, CustomStringConvertible {
     BrokenConfigCase(text: "watch:\n  settle_ms: [1, 2\n", line: 3, column: 1, mentions: "syntax"),
     BrokenConfigCase(text: "watch:\n  setle_ms: 3\n", line: 2, column: 3, mentions: "unknown key 'watch.setle_ms'"),
     BrokenConfigCase(text: "final:\n  layout: tree\n", line: 2, column: 11, mentions: "flat, kohya"),
-    BrokenConfigCase(text: "pipeline:\n  autotag: maybe\n", line: 2, column: 12, mentions: "true or false"),
+    BrokenConfigCase(text: "pipeline:\n  autotag: maybe\n", line: 2, column: 12, mentions: "civitai, local, off"),
     BrokenConfigCase(text: "watch:\n  settle_ms: -5\n", line: 2, column: 14, mentions: "must be from 0"),
     BrokenConfigCase(text: "bogus: 1\n", line: 1, column: 1, mentions: "unknown key 'bogus'"),
     BrokenConfigCase(text: "pipeline: [1]\n", line: 1, column: 11, mentions: "mapping"),
