@@ -47,7 +47,7 @@ import Testing
         }
         #expect(try scratch.read("prefix/share/bash-completion/completions/sluice").contains("presets"))
         #expect(try scratch.read("prefix/share/zsh/site-functions/_sluice").hasPrefix("#compdef sluice"))
-        #expect(try scratch.read("prefix/share/fish/vendor_completions.d/sluice.fish").contains("complete -c sluice"))
+        #expect(try scratch.read("prefix/share/fish/vendor_completions.d/sluice.fish").contains("complete -c 'sluice'"))
 
         let manual = try ChildProcess.run("man", ["-l", "\(prefix)/share/man/man1/sluice.1"], environment: ["MANWIDTH": "100", "PATH": "/usr/bin:/bin", "MANPAGER": "cat", "PAGER": "cat"])
         #expect(manual.status == 0, "\(manual.stderr)")
