@@ -132,12 +132,3 @@ public struct ServiceInstaller {
         return ["\(done): " + commands.map { UserManager.commandLine($0) }.joined(separator: " && ")]
     }
 }
-
-/// A systemctl command that exited non-zero.
-public struct SystemctlError: Error, CustomStringConvertible {
-    public let command: String
-    public let status: Int32
-    public let output: String
-
-    public var description: String { "`\(command)` failed with exit status \(status): \(output)" }
-}

@@ -36,17 +36,6 @@ public enum SluiceLogging {
     }
 }
 
-/// A log level that is not one of swift-log's names.
-public struct LogLevelError: Error, CustomStringConvertible, Equatable {
-    public let source: String
-    public let value: String
-
-    public var description: String {
-        "\(source): unknown log level '\(value)'; use one of "
-            + Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") + "."
-    }
-}
-
 extension SluiceLogging {
     /// Takes `--log-level LEVEL` or `--log-level=LEVEL` out of a command line (before any `--`), so every
     /// subcommand accepts it without declaring it; the last one given wins.
