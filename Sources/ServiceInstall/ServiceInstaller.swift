@@ -63,6 +63,7 @@ public struct ServiceInstaller {
         for instance in instances {
             lines.append("Follow its log: journalctl --user -u \(UserManager.shellQuoted(instance)) -f   (-p warning: warnings and errors only)")
         }
+        lines.append("User services stop when you log out unless lingering is on: loginctl enable-linger \"$USER\"")
         return lines
     }
 

@@ -32,6 +32,8 @@ public enum SluiceUnit {
         ExecReload=/bin/kill -HUP $MAINPID
         # SIGTERM saves state and exits 0; jobs continue where they were on the next start.
         KillSignal=SIGTERM
+        # Readiness waits for the start-up scan of every root, which a large root makes slower than the default 90 s.
+        TimeoutStartSec=300
         TimeoutStopSec=30
         Restart=on-failure
         RestartSec=5

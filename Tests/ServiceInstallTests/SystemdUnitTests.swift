@@ -17,7 +17,7 @@ import Testing
         let lines = Set(unit.split(separator: "\n").map(String.init))
         for field in [
             "Type=notify", "ExecStart=/home/mika/.local/bin/sluice watch %f", "ExecReload=/bin/kill -HUP $MAINPID",
-            "Restart=on-failure", "RestartPreventExitStatus=78", "TimeoutStopSec=30", "NoNewPrivileges=yes", "PrivateTmp=yes",
+            "Restart=on-failure", "RestartPreventExitStatus=78", "TimeoutStopSec=30", "TimeoutStartSec=300", "NoNewPrivileges=yes", "PrivateTmp=yes",
             "ProtectSystem=strict", "ReadWritePaths=%f", "WantedBy=default.target",
         ] {
             #expect(lines.contains(field), "missing \(field)")
