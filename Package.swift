@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // C libraries: a module map and a shim header each; pointer work stays in one Swift file beside each user.
@@ -48,6 +49,10 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["SystemIO"]),
         // inotify watcher, settle tracking, polling on network file systems.
         .target(name: "FolderWatch", dependencies: ["SystemIO"]),
+        // Log lines through swift-log: time, level and job on a terminal; sd-daemon priority prefixes under journald.
+        .target(name: "SluiceLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // systemd user units for `sluice service`: the unit text, path escaping, and systemctl.
+        .target(name: "ServiceInstall"),
         // HTTP over libcurl.
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
@@ -73,7 +78,8 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
-                "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
@@ -98,7 +104,12 @@ let package = Package(
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        // A real Unix datagram socket standing in for systemd's notify socket.
+        .target(name: "NotifySocketListener", path: "Tests/Support/NotifySocketListener"),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO", "NotifySocketListener"]),
+        .testTarget(name: "SluiceLoggingTests", dependencies: ["SluiceLogging", .product(name: "Logging", package: "swift-log")]),
+        // The installed binary, the generated unit, and the daemon's readiness notifications (run the real `sluice`).
+        .testTarget(name: "ServiceInstallTests", dependencies: ["ServiceInstall", "SystemIO", "NotifySocketListener"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata"]),

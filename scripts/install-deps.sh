@@ -6,6 +6,7 @@ packages=(
   libturbojpeg0-dev libpng-dev libwebp-dev libdeflate-dev
   libimage-exiftool-perl rsync zip unzip sqlite3 procps inotify-tools python3
   python3-venv  # analyzers/wd14/install.sh makes its venv with it
+  systemd man-db groff-base
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,37 +1,42 @@
 import Foundation
 
 extension Preset {
-    /// Loads a preset file, following `extends` (a name looked up beside the file, then in `library`, or a path
-    /// relative to the file).
+    /// Loads a preset file, following `extends` (a name looked up beside the file, then in `library` and the
+    /// built-ins, or a path relative to the file).
     /// - Throws: `PresetError` naming the file, with line and column for syntax errors and unknown keys.
     public static func load(from url: URL, library: PresetLibrary? = nil) throws(PresetError) -> Preset {
-        try resolve(try loadChain(from: url, library: library, visited: []))
+        try load(from: .file(url.standardizedFileURL), library: library)
     }
 
-    /// Parses a preset from bytes; an `extends` is looked up beside `file`, then in `library`.
+    /// Loads a preset from a file or a built-in, following `extends`.
+    public static func load(from source: PresetSource, library: PresetLibrary? = nil) throws(PresetError) -> Preset {
+        try resolve(try loadChain(from: source, library: library, visited: []))
+    }
+
+    /// Parses a preset from bytes; an `extends` is looked up beside `file`, then in `library` and the built-ins.
     public static func parse(_ bytes: [UInt8], file: String, library: PresetLibrary? = nil) throws(PresetError) -> Preset {
         let definition = try PresetDefinition.parse(bytes, file: file)
         guard let extends = definition.extends else { return try resolve([definition]) }
-        let here = URL(fileURLWithPath: file).standardizedFileURL
-        let baseURL = try locateBase(extends, of: definition, beside: here, library: library)
-        return try resolve(try loadChain(from: baseURL, library: library, visited: [here.path]) + [definition])
+        let here = PresetSource.file(URL(fileURLWithPath: file).standardizedFileURL)
+        let base = try locateBase(extends, of: definition, in: here, library: library)
+        return try resolve(try loadChain(from: base, library: library, visited: [here.path]) + [definition])
     }
 
-    /// The definitions of a file and its `extends` chain, base first.
-    private static func loadChain(from url: URL, library: PresetLibrary?, visited: [String]) throws(PresetError)
+    /// The definitions of a preset and its `extends` chain, base first.
+    private static func loadChain(from source: PresetSource, library: PresetLibrary?, visited: [String]) throws(PresetError)
         -> [PresetDefinition]
     {
         var chain: [PresetDefinition] = []
         var visited = visited
-        var next: URL? = url.standardizedFileURL
+        var next: PresetSource? = source
         while let current = next {
             let path = current.path
             if visited.contains(path) { throw PresetError.extendsCycle(files: visited + [path]) }
             visited.append(path)
-            let definition = try PresetDefinition.parse(try readBytes(current), file: path)
+            let definition = try PresetDefinition.parse(try current.bytes(), file: path)
             chain.insert(definition, at: 0)
             if let extends = definition.extends {
-                next = try locateBase(extends, of: definition, beside: current, library: library)
+                next = try locateBase(extends, of: definition, in: current, library: library)
             } else {
                 next = nil
             }
@@ -39,29 +44,39 @@ extension Preset {
         return chain
     }
 
-    private static func readBytes(_ url: URL) throws(PresetError) -> [UInt8] {
-        do {
-            return Array(try Data(contentsOf: url))
-        } catch {
-            throw PresetError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
-        }
-    }
-
+    /// The preset an `extends` names. A path is relative to the extending file. A name is looked up beside the
+    /// file, then in the library, then among the built-ins; a preset extending its own name (a user's
+    /// `anime.json` with `"extends": "anime"`) gets the next one in search order, so it can refine a built-in.
     private static func locateBase(
-        _ extends: PresetDefinition.Entry, of definition: PresetDefinition, beside file: URL, library: PresetLibrary?
-    ) throws(PresetError) -> URL {
-        let folder = file.deletingLastPathComponent()
+        _ extends: PresetDefinition.Entry, of definition: PresetDefinition, in source: PresetSource, library: PresetLibrary?
+    ) throws(PresetError) -> PresetSource {
         let text = extends.text
         if text.contains("/") || text.hasSuffix(".json") {
-            return URL(fileURLWithPath: text, relativeTo: folder).standardizedFileURL
+            guard case .file(let file) = source else {
+                let (line, column) = definition.position(of: extends.offset)
+                throw PresetError.invalidValue(
+                    file: definition.file, key: "extends", message: "a built-in preset extends by name only", line: line, column: column)
+            }
+            return .file(URL(fileURLWithPath: text, relativeTo: file.deletingLastPathComponent()).standardizedFileURL)
         }
-        let sibling = folder.appendingPathComponent(text + ".json")
-        if FileManager.default.fileExists(atPath: sibling.path) { return sibling.standardizedFileURL }
-        if let library, let found = try? library.url(forName: text) { return found }
-        let (line, column) = definition.position(of: extends.offset)
-        throw PresetError.invalidValue(
-            file: definition.file, key: "extends", message: "no preset named '\(text)' beside this file or in the presets folder",
-            line: line, column: column)
+        var candidates: [PresetSource] = []
+        if case .file(let file) = source {
+            let sibling = file.deletingLastPathComponent().appendingPathComponent(text + ".json").standardizedFileURL
+            if FileManager.default.fileExists(atPath: sibling.path) { candidates.append(.file(sibling)) }
+        }
+        for found in (library ?? PresetLibrary(directories: [])).sources(forName: text) where !candidates.contains(found) {
+            candidates.append(found)
+        }
+        if text == source.name, let own = candidates.firstIndex(of: source) {
+            candidates.removeSubrange(...own)
+        }
+        guard let base = candidates.first else {
+            let (line, column) = definition.position(of: extends.offset)
+            throw PresetError.invalidValue(
+                file: definition.file, key: "extends",
+                message: "no preset named '\(text)' beside this file, in the presets folders or built in", line: line, column: column)
+        }
+        return base
     }
 
     /// Merges a chain of definitions (base first) and compiles it: keys, chains, closures, cycle checks.

@@ -14,8 +14,9 @@ public enum PresetError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let name, let searched):
-            let places = searched.isEmpty ? "no presets folder was found" : "looked in " + searched.joined(separator: ", ")
-            return "preset '\(name)' not found (\(places)); pass a path to a .json file or set SLUICE_PRESETS_DIR."
+            let places = searched.isEmpty ? "no presets folder was searched" : "looked in " + searched.joined(separator: ", ")
+            return "preset '\(name)' not found (\(places)); pass a path to a .json file, or put \(name).json into "
+                + "~/.config/sluice/presets/ or the root's presets/ folder."
         case .unreadable(let file, let reason):
             return "\(file): cannot read the preset (\(reason))."
         case .syntax(let file, let line, let column, let message):

@@ -1,58 +1,70 @@
 import Foundation
 
-/// Finds presets by name in `presets/` folders, in search order: `$SLUICE_PRESETS_DIR`, `<root>/presets`, then
-/// the `presets/` (or `share/sluice/presets/`) folder found walking up from the executable and from the current
-/// directory.
+/// Finds presets by name: in folders, in search order, then among the presets built into the binary.
+///
+/// The standard order is `ROOT/presets`, `$SLUICE_PRESETS_DIR`, `$XDG_CONFIG_HOME/sluice/presets`,
+/// `$XDG_DATA_HOME/sluice/presets`, each `$XDG_DATA_DIRS` entry's `sluice/presets`, then the built-ins. Nothing is
+/// found by walking up from the binary or the current folder, so a stray `presets/` elsewhere is never picked up.
 public struct PresetLibrary: Sendable, Equatable {
     /// Folders searched, first match wins.
     public var directories: [URL]
+    /// Whether the presets compiled into the binary come last in the search.
+    public var includesBuiltIns: Bool
 
-    public init(directories: [URL]) {
+    public init(directories: [URL], includesBuiltIns: Bool = true) {
         var unique: [URL] = []
         for directory in directories.map(\.standardizedFileURL) where !unique.contains(directory) {
             unique.append(directory)
         }
         self.directories = unique
+        self.includesBuiltIns = includesBuiltIns
     }
 
-    /// The standard search order; only folders that exist are kept.
+    /// The standard search order (see the type's documentation); only folders that exist are kept.
     public static func standard(
-        root: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: URL? = Bundle.main.executableURL,
-        currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        root: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> PresetLibrary {
-        var candidates: [URL] = []
-        if let configured = environment["SLUICE_PRESETS_DIR"], !configured.isEmpty {
-            candidates.append(URL(fileURLWithPath: configured))
-        }
-        if let root { candidates.append(root.appendingPathComponent("presets")) }
-        if let executable {
-            if let found = presetsFolder(above: executable.resolvingSymlinksInPath().deletingLastPathComponent()) {
-                candidates.append(found)
-            }
-        }
-        if let found = presetsFolder(above: currentDirectory) { candidates.append(found) }
-        return PresetLibrary(directories: candidates.filter(isDirectory))
+        PresetLibrary(directories: searchFolders(root: root, environment: environment).filter(isDirectory))
     }
 
-    /// The nearest `presets/` or `share/sluice/presets/` folder in `start` or one of its ancestors.
-    public static func presetsFolder(above start: URL) -> URL? {
-        var folder = start.standardizedFileURL
-        while true {
-            for candidate in [folder.appendingPathComponent("presets"), folder.appendingPathComponent("share/sluice/presets")]
-            where isDirectory(candidate) {
-                return candidate
-            }
-            let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { return nil }
-            folder = parent
+    /// Every folder of the standard order, existing or not.
+    public static func searchFolders(root: URL?, environment: [String: String]) -> [URL] {
+        // The XDG Base Directory spec: unset, empty or relative values are ignored and the default is used.
+        func absolute(_ variable: String) -> String? {
+            guard let value = environment[variable], value.hasPrefix("/") else { return nil }
+            return value
         }
+        let home = absolute("HOME")
+        var folders: [URL] = []
+        if let root { folders.append(root.appendingPathComponent("presets")) }
+        if let configured = absolute("SLUICE_PRESETS_DIR") { folders.append(URL(fileURLWithPath: configured)) }
+        if let config = absolute("XDG_CONFIG_HOME") ?? home.map({ $0 + "/.config" }) {
+            folders.append(URL(fileURLWithPath: config).appendingPathComponent("sluice/presets"))
+        }
+        if let data = absolute("XDG_DATA_HOME") ?? home.map({ $0 + "/.local/share" }) {
+            folders.append(URL(fileURLWithPath: data).appendingPathComponent("sluice/presets"))
+        }
+        let dataDirectories = environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share"
+        for entry in dataDirectories.split(separator: ":") where entry.hasPrefix("/") {
+            folders.append(URL(fileURLWithPath: String(entry)).appendingPathComponent("sluice/presets"))
+        }
+        return folders
     }
 
-    /// Preset names (file names without `.json`), sorted; a name in an earlier folder hides a later one.
+    /// Every source holding a preset of this name, in search order (the first one is used).
+    public func sources(forName name: String) -> [PresetSource] {
+        var found: [PresetSource] = []
+        for directory in directories {
+            let file = directory.appendingPathComponent(name + ".json")
+            if FileManager.default.fileExists(atPath: file.path) { found.append(.file(file.standardizedFileURL)) }
+        }
+        if includesBuiltIns && BuiltInPresets.files[name] != nil { found.append(.builtIn(name: name)) }
+        return found
+    }
+
+    /// Preset names (file names without `.json`) from every folder and the built-ins, sorted.
     public func names() -> [String] {
-        var names: Set<String> = []
+        var names: Set<String> = includesBuiltIns ? Set(BuiltInPresets.files.keys) : []
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             for file in files where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -62,26 +74,25 @@ public struct PresetLibrary: Sendable, Equatable {
         return names.sorted()
     }
 
-    /// The file of the preset with this name.
+    /// The source of the preset with this name.
     /// - Throws: `PresetError.notFound` listing the folders searched.
-    public func url(forName name: String) throws(PresetError) -> URL {
-        for directory in directories {
-            let file = directory.appendingPathComponent(name + ".json")
-            if FileManager.default.fileExists(atPath: file.path) { return file }
+    public func source(forName name: String) throws(PresetError) -> PresetSource {
+        guard let first = sources(forName: name).first else {
+            throw PresetError.notFound(name: name, searched: directories.map(\.path) + (includesBuiltIns ? ["the built-in presets"] : []))
         }
-        throw PresetError.notFound(name: name, searched: directories.map(\.path))
+        return first
     }
 
     /// A name (`anime`) or a path (anything with a `/` or ending in `.json`) to a preset file.
-    public func locate(_ nameOrPath: String) throws(PresetError) -> URL {
+    public func locate(_ nameOrPath: String) throws(PresetError) -> PresetSource {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") {
             let url = URL(fileURLWithPath: nameOrPath).standardizedFileURL
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw PresetError.unreadable(file: url.path, reason: "no such file")
             }
-            return url
+            return .file(url)
         }
-        return try url(forName: nameOrPath)
+        return try source(forName: nameOrPath)
     }
 
     /// Finds and loads a preset by name or path, resolving `extends` through this library.

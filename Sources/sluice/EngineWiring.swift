@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Glibc
+import Logging
 import Pipeline
 
 /// Builds an engine with the real components: the preset's caption rules and the image decoders.
@@ -15,10 +16,9 @@ enum EngineWiring {
             output: log, isCancelled: isCancelled, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
     }
 
-    /// One line per event on stderr (journald adds its own timestamps under systemd).
+    /// One line per event, through swift-log (SluiceLogging formats it for a terminal or for journald).
     static let log: @Sendable (String) -> Void = { message in
-        let stamp = ISO8601DateFormatter().string(from: Date())
-        FileHandle.standardError.write(Data("\(stamp) \(message)\n".utf8))
+        Logger(label: "sluice").info("\(message)")
     }
 
     static func loadConfig(_ layout: RootLayout) throws -> SluiceConfig {

@@ -12,21 +12,19 @@ struct PresetsCommand: ParsableCommand {
 
     /// `sluice presets list`.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the presets found, with where they come from.")
+        static let configuration = CommandConfiguration(abstract: "List the presets found, with where each comes from (a file, or built in).")
 
         func run() throws {
             let library = PresetLibrary.standard()
-            guard !library.directories.isEmpty else {
-                throw ValidationError("No presets folder found; set SLUICE_PRESETS_DIR to a folder of preset .json files.")
-            }
-            print("Searched: " + library.directories.map(\.path).joined(separator: ", "))
+            print("Search order: " + (library.directories.map(\.path) + ["built-in"]).joined(separator: ", "))
             for name in library.names() {
-                do {
-                    let preset = try library.load(name)
-                    print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(preset.description)")
-                } catch {
-                    print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) BROKEN: \(error)")
-                }
+                let sources = library.sources(forName: name)
+                guard let used = sources.first else { continue }
+                var origin = used.isBuiltIn ? "built-in" : used.path
+                if !used.isBuiltIn && sources.contains(where: \.isBuiltIn) { origin += " [shadows built-in]" }
+                let description: String
+                do { description = try library.load(name).description } catch { description = "BROKEN: \(error)" }
+                print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(origin)\n             \(description)")
             }
         }
     }

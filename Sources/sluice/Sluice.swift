@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import SluiceLogging
 
 /// The `sluice` command: subcommands only parse arguments and call into the libraries.
 @main
@@ -8,20 +9,35 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Prepares anime-style image datasets for LoRA training and organizes image libraries.",
-        discussion: ExitStatus.helpText,
+        discussion: """
+            Every command takes --log-level LEVEL (trace, debug, info, notice, warning, error, critical); the default \
+            is $SLUICE_LOG_LEVEL, else info. Log lines go to stderr: time, level and job on a terminal, the \
+            sd-daemon priority prefix under journald.
+
+            \(ExitStatus.helpText)
+            """,
         version: SluiceVersion.current,
         subcommands: [
             InitCommand.self, WatchCommand.self, RunCommand.self, StatusCommand.self,
             PauseCommand.self, ResumeCommand.self, StopCommand.self, RetryCommand.self,
             OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self, SidecarCommand.self,
+            ServiceCommand.self,
         ]
     )
 
-    /// Runs the command with Sluice's exit statuses: 2 for a usage error (argument-parser's default is 64),
-    /// a `CLIError`'s own status (78 for config errors), argument-parser's for the rest (help exits 0).
+    /// Sets up logging from `--log-level` (taken out of the arguments, wherever it stands), then runs the command
+    /// with Sluice's exit statuses: 2 for a usage error (argument-parser's default is 64), a `CLIError`'s own
+    /// status (78 for config errors), argument-parser's for the rest (help exits 0).
     static func main() async {
+        let (option, arguments) = SluiceLogging.extractLevelOption(from: Array(CommandLine.arguments.dropFirst()))
         do {
-            var command = try parseAsRoot()
+            SluiceLogging.bootstrap(level: try SluiceLogging.level(option: option))
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -34,8 +50,7 @@ struct Sluice: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             Foundation.exit(ExitStatus.configError)
         } catch {
-            let status = exitCode(for: error)
-            if status == .validationFailure {
+            if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(ExitStatus.usage)
             }
@@ -45,5 +60,7 @@ struct Sluice: AsyncParsableCommand {
 }
 
 enum SluiceVersion {
-    static let current = "0.1.0"
+    static let number = "0.1.0"
+    /// `0.1.0 (commit 1a2b3c4d5e6f)`; the commit is recorded by scripts/install.sh (BuildInfo).
+    static let current = "\(number) (\(BuildInfo.commit))"
 }

@@ -131,29 +131,52 @@ import Testing
             == "1girl, monochrome, greyscale, #optional, speech bubble")
     }
 
-    @Test func libraryLooksInTheConfiguredOrder() throws {
+    @Test func libraryLooksInTheStandardOrderThenTheBuiltIns() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        try folder.write("env/anime.json", #"{"name": "from env"}"#)
-        try folder.write("root/presets/anime.json", #"{"name": "from root"}"#)
-        try folder.write("root/presets/extra.json", #"{"name": "extra"}"#)
-        try folder.write("repo/presets/anime.json", #"{"name": "from repo"}"#)
-        try folder.write("repo/.build/debug/sluice", "")
-        try folder.write("work/deep/file", "")
+        for (place, name) in [
+            ("root/presets", "root"), ("env", "env"), ("config/sluice/presets", "config"), ("data/sluice/presets", "data"),
+            ("dirs1/sluice/presets", "dirs1"), ("dirs2/sluice/presets", "dirs2"),
+        ] {
+            try folder.write("\(place)/anime.json", #"{"name": "\#(name)"}"#)
+            try folder.write("\(place)/only-\(name).json", #"{"name": "\#(name)"}"#)
+        }
+        let base = folder.url.path
+        var environment = [
+            "SLUICE_PRESETS_DIR": base + "/env", "XDG_CONFIG_HOME": base + "/config", "XDG_DATA_HOME": base + "/data",
+            "XDG_DATA_DIRS": base + "/dirs1:relative/ignored:" + base + "/dirs2", "HOME": base + "/home",
+        ]
+        var library = PresetLibrary.standard(root: folder.url.appendingPathComponent("root"), environment: environment)
+        #expect(library.directories.map { String($0.path.dropFirst(base.count)) }
+            == ["/root/presets", "/env", "/config/sluice/presets", "/data/sluice/presets", "/dirs1/sluice/presets", "/dirs2/sluice/presets"])
+        #expect(library.sources(forName: "anime").count == 7)
+        #expect(library.sources(forName: "anime").last == .builtIn(name: "anime"))
+        for name in ["root", "env", "config", "data", "dirs1", "dirs2"] {
+            #expect(try library.load("only-\(name)").name == name)
+        }
+        let order = ["root", "env", "config", "data", "dirs1", "dirs2"]
+        for (index, name) in order.enumerated() {
+            #expect(try library.load("anime").name == name)
+            if index + 1 < order.count {
+                try FileManager.default.removeItem(at: library.sources(forName: "anime")[0].fileURL!)
+            }
+        }
+        #expect(library.names().contains("manga") && library.names().contains("only-dirs2"))
 
-        let everything = PresetLibrary.standard(
-            root: folder.url.appendingPathComponent("root"), environment: ["SLUICE_PRESETS_DIR": folder.url.appendingPathComponent("env").path],
-            executable: folder.url.appendingPathComponent("repo/.build/debug/sluice"),
-            currentDirectory: folder.url.appendingPathComponent("work/deep"))
-        #expect(everything.directories.map(\.lastPathComponent) == ["env", "presets", "presets"])
-        #expect(try everything.load("anime").name == "from env")
-        #expect(try everything.load("extra").name == "extra")
-        #expect(everything.names() == ["anime", "extra"])
+        // The XDG defaults: ~/.config and ~/.local/share; nothing from the current folder or the binary's.
+        environment = ["HOME": base + "/home"]
+        try folder.write("home/.config/sluice/presets/mine.json", #"{"name": "mine"}"#)
+        try folder.write("home/.local/share/sluice/presets/shared.json", #"{"name": "shared"}"#)
+        library = PresetLibrary.standard(environment: environment)
+        #expect(try library.load("mine").name == "mine")
+        #expect(try library.load("shared").name == "shared")
+        #expect(try library.source(forName: "anime") == .builtIn(name: "anime"))
+        #expect(throws: PresetError.self) { try library.load("missing") }
+    }
+}
 
-        let fromExecutable = PresetLibrary.standard(
-            environment: [:], executable: folder.url.appendingPathComponent("repo/.build/debug/sluice"),
-            currentDirectory: folder.url.appendingPathComponent("work/deep"))
-        #expect(try fromExecutable.load("anime").name == "from repo")
-        #expect(throws: PresetError.self) { try fromExecutable.load("missing") }
+extension PresetSource {
+    var fileURL: URL? {
+        if case .file(let url) = self { url } else { nil }
     }
 }
