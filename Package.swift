@@ -50,8 +50,14 @@ let package = Package(
         .target(name: "FolderWatch", dependencies: ["SystemIO"]),
         // HTTP over libcurl.
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // One SQLite connection type over the CSQLite shim, shared by the lookup cache and the learned corrections.
+        .target(name: "SQLiteStorage", dependencies: ["CSQLite"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
-        .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
+        .target(name: "ImageLookup", dependencies: ["HTTPClient", "SQLiteStorage", "Hashing", "SystemIO"]),
+        // Categories learned from the user's moves inside final/: the model, the corrections store, the move watcher.
+        .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing"]),
+        // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
+        .target(name: "NASSync", dependencies: ["FolderWatch"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -67,7 +73,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
-                "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "CategoryLearning", "NASSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
@@ -84,6 +90,7 @@ let package = Package(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
+        .executableTarget(name: "bench-sync", dependencies: ["NASSync"], path: "Benchmarks/bench-sync"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
@@ -102,6 +109,8 @@ let package = Package(
         .testTarget(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
+        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "SystemIO"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

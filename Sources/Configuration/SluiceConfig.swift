@@ -12,6 +12,8 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public var final = FinalSection()
     public var notify = NotifySection()
     public var lookup = LookupSection()
+    public var learning = LearningSection()
+    public var sync = SyncSection()
 
     public init() {}
 
@@ -185,6 +187,8 @@ extension SluiceConfig {
         try notify.rejectUnknownKeys()
 
         config.lookup = try parseLookup(&reader)
+        config.learning = try parseLearning(&reader)
+        config.sync = try parseSync(&reader)
         try reader.rejectUnknownKeys()
         return config
     }
