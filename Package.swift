@@ -110,7 +110,7 @@ let package = Package(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
-        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "SystemIO"]),
+        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
