@@ -5,8 +5,9 @@ import Foundation
 /// The model is trained on every image whose category is known (placed and left alone, or moved by the user), so
 /// tags common to every folder carry no weight; a suggestion is used only when the user's own corrections back it.
 public struct CategoryLearner: Sendable {
-    /// Nearest neighbours won the comparison on the generated stream (see `LearningCurveTests`).
-    public static let defaultModel = CategoryModelKind.nearestNeighbours
+    /// Naive Bayes won the comparison on the generated stream: 0.84 of the last five blocks placed right against
+    /// kNN's 0.69 and the rules' 0.57 (`LearningModelTests`).
+    public static let defaultModel = CategoryModelKind.naiveBayes
 
     private let model: any CategoryModel
     /// Each correction's tags and the category it went to.

@@ -29,7 +29,7 @@ public struct RsyncArguments: Sendable {
     /// itemized output with names unescaped, partial files kept for the next attempt.
     var common: [String] {
         var flags = [
-            "--recursive", "--times", "--itemize-changes", "--8-bit-output", "--human-readable",
+            "--recursive", "--times", "--itemize-changes", "--8-bit-output",
             "--partial-dir=\(RsyncArguments.partialDirectory)",
         ]
         if settings.timeoutSeconds > 0 { flags.append("--timeout=\(settings.timeoutSeconds)") }

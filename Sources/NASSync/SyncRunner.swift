@@ -33,7 +33,7 @@ public struct SyncRunner: Sendable {
         var deleted: [String] = []
         if settings.mirror {
             let plan = try runWithRetries(arguments.transfer(dryRun: true, delete: true, progress: false), log: log)
-            deleted = plan.changes.filter { $0.kind == .deleted }.map(\.path)
+            deleted = plan.changes.filter { $0.kind == .deleted }.map(\.path).sorted()
             if deleted.count > settings.maxDeletions {
                 throw .deletionCapExceeded(count: deleted.count, cap: settings.maxDeletions, examples: deleted)
             }
