@@ -48,7 +48,7 @@ struct LearnCommand: ParsableCommand {
         var root: String?
 
         func validate() throws {
-            if all == (category != nil) { throw ValidationError("name a CATEGORY or pass --all, not both") }
+            if all == (category != nil) { throw ValidationError("name one CATEGORY, or pass --all") }
         }
 
         func run() throws {
