@@ -114,6 +114,8 @@ public enum DefaultConfigFile {
               timeout_seconds: 300
               # KiB/s; 0 is unlimited.
               bandwidth_limit_kib: 0
+              # The remote shell for host:path destinations (keys only: it never prompts).
+              ssh_command: "ssh -o BatchMode=yes"
 
             """
     }

@@ -21,6 +21,8 @@ extension SluiceConfig {
         public var timeoutSeconds = 300
         /// rsync's `--bwlimit` in KiB/s; 0 is unlimited.
         public var bandwidthLimitKiB = 0
+        /// The remote shell for `host:path` destinations (a port or a key go here: `ssh -p 2222 -i ~/.ssh/nas`).
+        public var sshCommand = "ssh -o BatchMode=yes"
 
         public init() {}
     }
@@ -37,6 +39,7 @@ extension SluiceConfig {
         section.retryDelaySeconds = try sync.double("retry_delay_seconds", default: section.retryDelaySeconds, range: 0...3600)
         section.timeoutSeconds = try sync.int("timeout_seconds", default: section.timeoutSeconds, range: 0...86_400)
         section.bandwidthLimitKiB = try sync.int("bandwidth_limit_kib", default: section.bandwidthLimitKiB, range: 0...10_000_000)
+        section.sshCommand = try sync.string("ssh_command", default: section.sshCommand)
         if section.mirror && section.removeLocalAfterVerify {
             throw ConfigError(
                 file: reader.file, line: sync.mark?.line, column: sync.mark?.column,

@@ -34,7 +34,7 @@ public struct RsyncArguments: Sendable {
         ]
         if settings.timeoutSeconds > 0 { flags.append("--timeout=\(settings.timeoutSeconds)") }
         if settings.bandwidthLimitKiB > 0 { flags.append("--bwlimit=\(settings.bandwidthLimitKiB)") }
-        if case .remoteShell = settings.destination { flags.append("--rsh=ssh -o BatchMode=yes") }
+        if case .remoteShell = settings.destination { flags.append("--rsh=\(settings.sshCommand)") }
         return flags + RsyncArguments.filterRules
     }
 

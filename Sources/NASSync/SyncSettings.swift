@@ -8,6 +8,8 @@ public struct SyncSettings: Equatable, Sendable {
     public var retryDelaySeconds = 5.0
     public var timeoutSeconds = 300
     public var bandwidthLimitKiB = 0
+    /// The remote shell for `host:path` destinations (never prompts: a daemon has no one to answer).
+    public var sshCommand = "ssh -o BatchMode=yes"
     /// The rsync executable (a name looked up on PATH, or a path).
     public var rsyncPath = "rsync"
 

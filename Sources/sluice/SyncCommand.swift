@@ -66,6 +66,7 @@ struct SyncCommand: ParsableCommand {
         settings.retryDelaySeconds = section.retryDelaySeconds
         settings.timeoutSeconds = section.timeoutSeconds
         settings.bandwidthLimitKiB = section.bandwidthLimitKiB
+        settings.sshCommand = section.sshCommand
         return settings
     }
 

@@ -78,6 +78,20 @@ struct RsyncTransferTests {
         #expect(again.sent.isEmpty)
     }
 
+    @Test(.enabled(if: LoopbackSSHServer.isInstalled, "sshd is not installed (scripts/install-deps.sh installs openssh-server)"))
+    func syncOverSSHToHostPath() throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        let images = try fixture.addImages(3, bytes: 30_000)
+        let server = try LoopbackSSHServer(base: fixture.base)
+        defer { server.stop() }
+        let destination = fixture.base + "/nas-ssh"
+        let sync = try runner(fixture, to: "127.0.0.1:" + destination) { $0.sshCommand = server.sshCommand }
+        let result = try sync.run(dryRun: false)
+        #expect(result.verified && result.sent.count == 6)
+        #expect(SyncFixture.files(under: destination) == (images + images.map { $0 + ".xmp" }).sorted())
+    }
+
     @Test func unreachableDaemonIsRetriedWithDoublingDelaysThenExplained() throws {
         let fixture = try SyncFixture()
         defer { fixture.remove() }
