@@ -55,9 +55,9 @@ let package = Package(
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
         .target(name: "ImageLookup", dependencies: ["HTTPClient", "SQLiteStorage", "Hashing", "SystemIO"]),
         // Categories learned from the user's moves inside final/: the model, the corrections store, the move watcher.
-        .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing"]),
+        .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing", "Configuration"]),
         // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
-        .target(name: "NASSync", dependencies: ["FolderWatch"]),
+        .target(name: "NASSync", dependencies: ["FolderWatch", "Configuration"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",

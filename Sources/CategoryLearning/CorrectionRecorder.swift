@@ -45,6 +45,9 @@ public struct CorrectionRecorder: Sendable {
         }
         guard placement.finalPath != to else { return nil }
         let old = placement.finalPath
+        // Without the move's first half, the same bytes still at their old place are a copy (the same image organized
+        // twice, or copied by the user), not a move: nothing to learn.
+        if from == nil && FileManager.default.fileExists(atPath: finalFolder + "/" + old) { return nil }
         let fromCategory = placement.category
         let chosen = PlacedImage.category(ofPath: to)
         guard fromCategory != chosen, !chosen.isEmpty else {

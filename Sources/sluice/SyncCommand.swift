@@ -32,7 +32,7 @@ struct SyncCommand: ParsableCommand {
         let section: SluiceConfig.SyncSection
         do { section = try SluiceConfig.load(from: layout.configFile).sync } catch { throw CLIError("\(error)") }
         do {
-            let runner = SyncRunner(source: layout.final.path, settings: try Self.settings(section, root: layout.root.path))
+            let runner = SyncRunner(source: layout.final.path, settings: try SyncSettings(section, root: layout.root.path))
             let terminal = !json && isatty(STDERR_FILENO) == 1
             let result = try runner.run(
                 dryRun: dryRun,
@@ -52,22 +52,6 @@ struct SyncCommand: ParsableCommand {
         } catch let error as SyncError {
             throw CLIError(error.description)
         }
-    }
-
-    /// `sync.*` from the config as the runner's settings; a relative local destination is relative to the root.
-    static func settings(_ section: SluiceConfig.SyncSection, root: String) throws(SyncError) -> SyncSettings {
-        var destination = try SyncDestination(parsing: section.destination)
-        if case .localPath(let path) = destination, !path.hasPrefix("/") { destination = .localPath(root + "/" + path) }
-        var settings = SyncSettings(destination: destination)
-        settings.mirror = section.mirror
-        settings.maxDeletions = section.maxDeletions
-        settings.removeLocalAfterVerify = section.removeLocalAfterVerify
-        settings.attempts = section.attempts
-        settings.retryDelaySeconds = section.retryDelaySeconds
-        settings.timeoutSeconds = section.timeoutSeconds
-        settings.bandwidthLimitKiB = section.bandwidthLimitKiB
-        settings.sshCommand = section.sshCommand
-        return settings
     }
 
     /// Redraws one progress line on the terminal: percent, MB, MB/s, ETA.

@@ -156,4 +156,22 @@ struct MoveLearningTests {
         #expect(try store.forget(category: "Other") == 1)
         #expect(try store.corrections().isEmpty)
     }
+
+    @Test func sameBytesAppearingElsewhereWhileTheOriginalStaysAreACopyNotAMove() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: final, withIntermediateDirectories: true)
+        let store = try CorrectionStore(path: root + "/.sluice/learning.sqlite")
+        let recorder = CorrectionRecorder(finalFolder: final, store: store)
+        let image = ImageStream.make(count: 1)[0]
+        try place(image, in: "Fanart", store: store, suggested: nil)
+        try FileManager.default.createDirectory(atPath: final + "/Copies", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: final + "/Fanart/" + image.name, toPath: final + "/Copies/" + image.name)
+        #expect(try recorder.imageMoved(from: nil, to: "Copies/" + image.name) == nil)
+        #expect(try store.corrections().isEmpty)
+        try FileManager.default.removeItem(atPath: final + "/Fanart/" + image.name)
+        let moved = try #require(try recorder.imageMoved(from: nil, to: "Copies/" + image.name))
+        #expect(moved.correction?.chosenCategory == "Copies")
+        recorder.moveSidecar(image: moved.previousPath, now: "Copies/" + image.name)
+        #expect(FileManager.default.fileExists(atPath: final + "/Copies/" + image.name + ".xmp"))
+    }
 }
