@@ -55,14 +55,20 @@ let package = Package(
         .target(name: "ServiceInstall"),
         // HTTP over libcurl.
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // One SQLite connection type over the CSQLite shim, shared by the lookup cache and the learned corrections.
+        .target(name: "SQLiteStorage", dependencies: ["CSQLite"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
-        .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
         // Built-in content analysis (no model) on the pixels decoded for the perceptual hash. Optimized like Imaging.
         .target(
             name: "ContentAnalysis", dependencies: ["Imaging", "ExifMetadata", "Configuration"],
             swiftSettings: [.unsafeFlags(["-O"])]),
         // External analyzers (long-lived JSON-lines processes) and the folder captioner for `pipeline.autotag: local`.
         .target(name: "ImageAnalyzers", dependencies: ["ContentAnalysis", "Configuration", "Hashing", "Imaging", "ExifMetadata", "SystemIO"]),
+        .target(name: "ImageLookup", dependencies: ["HTTPClient", "SQLiteStorage", "Hashing", "SystemIO"]),
+        // Categories learned from the user's moves inside final/: the model, the corrections store, the move watcher.
+        .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing", "Configuration"]),
+        // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
+        .target(name: "NASSync", dependencies: ["FolderWatch", "Configuration"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -79,7 +85,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
                 "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
-                .product(name: "Logging", package: "swift-log"),
+                "CategoryLearning", "NASSync", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
@@ -99,6 +105,7 @@ let package = Package(
             name: "bench-analysis", dependencies: ["ContentAnalysis", "ImageAnalyzers", "Imaging", "ExifMetadata", "Configuration"],
             path: "Benchmarks/bench-analysis", exclude: ["peer_analysis.py", "direct_wd14.py"]),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
+        .executableTarget(name: "bench-sync", dependencies: ["NASSync"], path: "Benchmarks/bench-sync"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
@@ -124,6 +131,8 @@ let package = Package(
         .testTarget(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
+        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

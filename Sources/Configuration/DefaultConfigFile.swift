@@ -125,6 +125,31 @@ public enum DefaultConfigFile {
                 # Photo signal (0-1, EXIF camera + colour statistics) for sluice/photo, and at or under for sluice/drawing.
                 photo_at: 0.7
                 drawing_at: 0.3
+            learning:
+              # Learn categories from where you move images inside final/ (library profile); suggestions go in front
+              # of the rules when at least min_confidence (0-1) and supported by min_examples of your moves.
+              enabled: true
+              min_confidence: 0.7
+              min_examples: 3
+
+            sync:
+              # rsync final/ to a mounted path, host:path (ssh) or rsync://host[:port]/module/path; "" is off.
+              destination: ""
+              # batch | job | manual (only `sluice sync`).
+              when: manual
+              # Also delete on the destination what is gone locally, after a counted dry run, refused over max_deletions.
+              mirror: false
+              max_deletions: 50
+              # Delete each local file once the destination's checksum matches (not with mirror).
+              remove_local_after_verify: false
+              # Attempts on transient rsync failures (network, timeouts, partial transfers), with doubling delays.
+              attempts: 4
+              retry_delay_seconds: 5
+              timeout_seconds: 300
+              # KiB/s; 0 is unlimited.
+              bandwidth_limit_kib: 0
+              # The remote shell for host:path destinations (keys only: it never prompts).
+              ssh_command: "ssh -o BatchMode=yes"
 
             """
     }

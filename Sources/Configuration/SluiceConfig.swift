@@ -13,6 +13,8 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public var notify = NotifySection()
     public var lookup = LookupSection()
     public var analyze = AnalyzeSection()
+    public var learning = LearningSection()
+    public var sync = SyncSection()
 
     public init() {}
 
@@ -199,6 +201,8 @@ extension SluiceConfig {
         config.lookup = try parseLookup(&reader)
         config.analyze = try parseAnalyze(&reader)
         try checkLocalAutotag(config, file: file)
+        config.learning = try parseLearning(&reader)
+        config.sync = try parseSync(&reader)
         try reader.rejectUnknownKeys()
         return config
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStorage
 
 /// Answers kept in SQLite (WAL) by file SHA-256 and service, with a lifetime, plus the SauceNAO quota state, so a
 /// rerun spends no quota on images already searched and the daily limit is remembered across restarts.

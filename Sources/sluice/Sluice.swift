@@ -22,6 +22,7 @@ struct Sluice: AsyncParsableCommand {
             PauseCommand.self, ResumeCommand.self, StopCommand.self, RetryCommand.self,
             OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self, SidecarCommand.self,
             ServiceCommand.self,
+            LearnCommand.self, SyncCommand.self,
         ]
     )
 

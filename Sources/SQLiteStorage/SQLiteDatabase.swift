@@ -1,16 +1,16 @@
 import CSQLite
 import Foundation
 
-// All SQLite pointer work lives in this file; the rest of the module sees `SQLiteDatabase` and `SQLiteValue`.
+// All SQLite pointer work in Sluice lives in this file; its users see `SQLiteDatabase` and `SQLiteValue`.
 
 /// A value bound to or read from an SQLite statement.
-enum SQLiteValue: Equatable, Sendable {
+public enum SQLiteValue: Equatable, Sendable {
     case integer(Int64)
     case real(Double)
     case text(String)
     case null
 
-    var text: String? { if case .text(let value) = self { return value } else { return nil } }
+    public var text: String? { if case .text(let value) = self { return value } else { return nil } }
 }
 
 /// A failed SQLite call, naming the database file and SQLite's own message.
@@ -25,12 +25,12 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One connection to a database file; not shared between threads (its owner is an actor).
-final class SQLiteDatabase {
-    let path: String
+public final class SQLiteDatabase {
+    public let path: String
     private var handle: OpaquePointer?
 
     /// Opens (creating if needed) the database with a busy timeout, so a second process waits instead of failing.
-    init(path: String) throws(SQLiteError) {
+    public init(path: String) throws(SQLiteError) {
         self.path = path
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -45,7 +45,7 @@ final class SQLiteDatabase {
     deinit { sqlite3_close(handle) }
 
     /// Runs one or more statements without results.
-    func execute(_ sql: String) throws(SQLiteError) {
+    public func execute(_ sql: String) throws(SQLiteError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         if code != SQLITE_OK {
@@ -57,7 +57,7 @@ final class SQLiteDatabase {
 
     /// Runs one statement with bound values and returns its rows.
     @discardableResult
-    func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+    public func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         var statement: OpaquePointer?
         var code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard code == SQLITE_OK else { throw error(code) }
