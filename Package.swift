@@ -16,6 +16,9 @@ let package = Package(
     ],
     targets: [
         // C libraries: a module map and a shim header each; pointer work stays in one Swift file beside each user.
+        // A shim's inline function must not call libc (`memset`, …): Swift 6.3.1's optimizer then crashes in every
+        // module importing the shim that inlines Foundation's `Data.init` ("reference to top-level declaration
+        // 'memset' broken by a context change"). Use initializers such as `= {0}` instead.
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -75,11 +78,7 @@ let package = Package(
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
                 "Configuration", "Jobs", "FolderWatch",
-            ],
-            // Swift 6.3.1 crashes optimizing this module ("reference to top-level declaration 'memset' broken by a
-            // context change" while deserializing Data.init). The module only orchestrates I/O; the hot code it
-            // calls (zip, hashing, decoding, normalization) lives in other modules and is optimized as usual.
-            swiftSettings: []),
+            ]),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -87,9 +86,7 @@ let package = Package(
                 "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
                 "CategoryLearning", "NASSync", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
-            swiftSettings: []),
+            ]),
 
         // Benchmarks: each prints Sluice's figure beside a named peer's on the same input (release builds).
         .executableTarget(name: "bench-zip", dependencies: ["ZipArchive", "Imaging", "SystemIO"], path: "Benchmarks/bench-zip"),
