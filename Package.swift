@@ -52,6 +52,13 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
         .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
+        // The library profile's stages (scan, lookup, review, sidecar, categorize, organize) with a per-image checkpoint.
+        .target(
+            name: "Library",
+            dependencies: [
+                "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging", "ExifMetadata", "Hashing", "SystemIO",
+                "TagNormalization",
+            ]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -66,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
+                "Pipeline", "Library", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
                 "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -83,10 +90,15 @@ let package = Package(
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
+        .executableTarget(
+            name: "bench-library", dependencies: ["Library", "Configuration", "ImageLookup", "HTTPClient", "Imaging", "Hashing", "LookupFakes"],
+            path: "Benchmarks/bench-library"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
+        // Loopback fakes of Danbooru, SauceNAO, IQDB and Gelbooru with the real services' answers and quirks.
+        .target(name: "LookupFakes", dependencies: ["LoopbackHTTPServer", "HTTPClient", "ImageLookup"], path: "Tests/Support/LookupFakes"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
@@ -101,7 +113,13 @@ let package = Package(
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "SystemIO"]),
         .testTarget(
             name: "ImageLookupTests",
-            dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", "LookupFakes", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(
+            name: "LibraryTests",
+            dependencies: [
+                "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
+                "Hashing",
+            ]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

@@ -122,6 +122,29 @@ struct ConfigReader {
         return result
     }
 
+    /// A list of mappings (such as `library.categories`), one reader per item, each named `key[index]` in errors.
+    mutating func sectionList(_ key: String) throws(ConfigError) -> [ConfigReader] {
+        guard let value = node(key) else { return [] }
+        guard case .sequence(let sequence) = value else {
+            throw error(at: value, .wrongType(key: qualified(key), expected: "a list of mappings"))
+        }
+        var readers: [ConfigReader] = []
+        for (index, item) in sequence.enumerated() {
+            readers.append(try ConfigReader(file: file, path: "\(qualified(key))[\(index)]", node: item))
+        }
+        return readers
+    }
+
+    /// A string the section must give.
+    mutating func requiredString(_ key: String) throws(ConfigError) -> String {
+        guard let text = try optionalString(key) else {
+            throw ConfigError(
+                file: file, line: mark?.line, column: mark?.column,
+                kind: .invalidValue(key: qualified(key), message: "is required"))
+        }
+        return text
+    }
+
     /// Fails on the first key this section did not ask for, naming the keys it knows.
     func rejectUnknownKeys() throws(ConfigError) {
         for entry in entries where !consumed.contains(entry.key) {

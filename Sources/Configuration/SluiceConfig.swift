@@ -12,6 +12,8 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public var final = FinalSection()
     public var notify = NotifySection()
     public var lookup = LookupSection()
+    public var profile = Profile.dataset
+    public var library = LibrarySection()
 
     public init() {}
 
@@ -185,6 +187,8 @@ extension SluiceConfig {
         try notify.rejectUnknownKeys()
 
         config.lookup = try parseLookup(&reader)
+        config.profile = try reader.choice("profile", default: config.profile)
+        config.library = try parseLibrary(&reader)
         try reader.rejectUnknownKeys()
         return config
     }
