@@ -13,7 +13,7 @@ struct LibraryCommand: AsyncParsableCommand {
         subcommands: [LibraryRunCommand.self])
 }
 
-extension LibraryStage: @retroactive ExpressibleByArgument {}
+extension LibraryStage: ExpressibleByArgument {}
 
 /// `sluice library run PATH`: one pass of the library stages over a folder of images.
 struct LibraryRunCommand: AsyncParsableCommand {
@@ -59,13 +59,15 @@ struct LibraryRunCommand: AsyncParsableCommand {
             lookup = try LookupSession(settings: settings.applyingEnvironment(), cache: LookupCache(path: rootPath + "/.sluice/lookup.sqlite"))
         }
         let onTerminal = isatty(STDERR_FILENO) == 1
-        let libraryRun = LibraryRun(
-            options: options, lookup: lookup,
-            log: { line in FileHandle.standardError.write(Data(((onTerminal ? "\r\u{1B}[K" : "") + line + "\n").utf8)) },
-            progress: onTerminal ? { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } : nil)
+        // On a terminal each log line first clears the progress line it replaces.
+        let prefix = onTerminal ? "\r\u{1B}[K" : ""
+        let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((prefix + line + "\n").utf8)) }
+        let redraw: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
+        let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: onTerminal ? redraw : nil)
         let report: RunReport
         do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
-        if report.images.contains(where: { $0.outcomes.contains { stage, outcome in outcome.status == .failed && stage != "lookup" } }) {
+        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup }
+        if stopped {
             throw ExitCode(1)
         }
     }

@@ -19,7 +19,8 @@ struct LibraryRunTests {
 
     /// The scenario of the issue: found by MD5, by SauceNAO (one after a 429 with an HTML body), only by IQDB, not
     /// found, IQDB down for a while and down for good, two corrupt images, two already carrying the processed marker.
-    struct Scenario {
+    /// Unchecked Sendable: the fakes' call counts are behind mutexes and nothing else changes after init.
+    final class Scenario: @unchecked Sendable {
         let workspace: LibraryWorkspace
         var md5ByName: [String: String] = [:]
         let iqdbCalls = Mutex<[String: Int]>([:])
@@ -52,27 +53,25 @@ struct LibraryRunTests {
             workspace.fakes.on(.danbooru) { request in
                 if let asked = request.query["md5"] {
                     guard let (id, character) = byMD5[asked] else { return .json(Fixtures.danbooruNotFound, status: 404) }
-                    return .json(Self.post(id: id, md5: asked, character: character))
+                    return .json(LibraryRunTests.post(id: id, md5: asked, character: character))
                 }
                 guard let id = request.path.firstMatch(of: /posts\/(\d+)\.json/).flatMap({ Int($0.1) }), let character = characters[id] else {
                     return .json(Fixtures.danbooruNotFound, status: 404)
                 }
-                return .json(Self.post(id: id, md5: String(repeating: "0", count: 32), character: character, copyright: id == 5 ? "blue_archive" : "genshin_impact"))
+                return .json(LibraryRunTests.post(id: id, md5: String(repeating: "0", count: 32), character: character, copyright: id == 5 ? "blue_archive" : "genshin_impact"))
             }
-            let saucenaoCalls = self.saucenaoCalls
             let after429 = md5["sauce-after-429.png"]!
-            workspace.fakes.on(.saucenao) { request in
+            workspace.fakes.on(.saucenao) { [unowned self] request in
                 let uploaded = FileDigest.hex(of: request.formParts.first { $0.name == "file" }?.data ?? Data(), algorithm: .md5)
-                let calls = saucenaoCalls.withLock { $0[uploaded, default: 0] += 1; return $0[uploaded]! }
+                let calls = self.saucenaoCalls.withLock { $0[uploaded, default: 0] += 1; return $0[uploaded]! }
                 if uploaded == after429 && calls == 1 { return .html(Fixtures.saucenaoShortLimitHTML, status: 429) }
                 guard let id = sauceIDs[uploaded] else { return .json(Fixtures.saucenao(results: "null")) }
                 return .json(Fixtures.saucenao(results: "[\(Fixtures.saucenaoDanbooruResult(similarity: "94.56", danbooruID: id, gelbooruID: nil))]"))
             }
-            let iqdbCalls = self.iqdbCalls
             let downAWhile = md5["iqdb-down-a-while.png"]!, downForGood = md5["iqdb-down-for-good.png"]!
-            workspace.fakes.on(.iqdb) { request in
+            workspace.fakes.on(.iqdb) { [unowned self] request in
                 let uploaded = FileDigest.hex(of: request.formParts.first { $0.name == "file" }?.data ?? Data(), algorithm: .md5)
-                let calls = iqdbCalls.withLock { $0[uploaded, default: 0] += 1; return $0[uploaded]! }
+                let calls = self.iqdbCalls.withLock { $0[uploaded, default: 0] += 1; return $0[uploaded]! }
                 if uploaded == downForGood || (uploaded == downAWhile && calls <= 2) {
                     return .html("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", status: 503)
                 }
@@ -88,7 +87,7 @@ struct LibraryRunTests {
         let workspace = scenario.workspace
         let report = try await workspace.run(workspace.config())
 
-        #expect(workspace.finalTree() == [
+        let expectedTree: [String] = [
             "Characters/hatsune miku/exact-miku.png", "Characters/hatsune miku/exact-miku.png.xmp",
             "Characters/hu tao (genshin impact)/sauce.jpg", "Characters/hu tao (genshin impact)/sauce.jpg.xmp",
             "Characters/kagamine rin/sauce-after-429.png", "Characters/kagamine rin/sauce-after-429.png.xmp",
@@ -96,7 +95,8 @@ struct LibraryRunTests {
             "Fanart/blue archive/iqdb-only.webp", "Fanart/blue archive/iqdb-only.webp.xmp",
             "Fanart/genshin impact/EXACT-UPPER.PNG", "Fanart/genshin impact/EXACT-UPPER.PNG.xmp",
             "Uncategorized/iqdb-down-for-good.png", "Uncategorized/iqdb-down-for-good.png.xmp",
-        ])
+        ]
+        #expect(workspace.finalTree() == expectedTree)
         // Originals stay (output: copy); the sidecar went beside the original too, and travelled with the copy.
         #expect(FileManager.default.fileExists(atPath: workspace.drop + "/sauce.jpg"))
 
@@ -123,21 +123,24 @@ struct LibraryRunTests {
         let errorText = try String(contentsOfFile: workspace.root + "/.sluice/reports/\(reports[0])/errors.txt", encoding: .utf8)
         #expect(errorText.contains("broken.png [scan]") && errorText.contains("iqdb-down-for-good.png [lookup]"))
 
-        // The review batch follows CONTRACTS.md; edit one image's tags, reject the other's, approve with RESUME.
-        let batches = try FileManager.default.contentsOfDirectory(atPath: workspace.root + "/review")
-        #expect(batches.count == 1 && batches[0].hasPrefix("pixiv dump__batch-"))
-        let batch = workspace.root + "/review/" + batches[0]
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: batch + "/.sluice-batch.json"))) as? [String: Any]
-        #expect(manifest?["schema"] as? Int == 1 && (manifest?["images"] as? [Any])?.count == 2)
-        #expect(FileManager.default.fileExists(atPath: batch + "/REVIEW.md"))
-        try Data("character:kagamine_len\nrating:general\nsmile\n".utf8).write(to: URL(fileURLWithPath: batch + "/unknown-1.png.tags.txt"))
-        try FileManager.default.removeItem(atPath: batch + "/unknown-2.jpeg.tags.txt")
-        FileManager.default.createFile(atPath: batch + "/RESUME", contents: nil)
+        // Each batch with waiting images has its folder (CONTRACTS.md layout); edit one image's tags, reject the
+        // other's, approve one batch with RESUME and move the other to reviewed/.
+        let batches = try FileManager.default.contentsOfDirectory(atPath: workspace.root + "/review").sorted()
+        #expect(batches == ["pixiv dump__batch-3", "pixiv dump__batch-4"])
+        let third = workspace.root + "/review/pixiv dump__batch-3", fourth = workspace.root + "/review/pixiv dump__batch-4"
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: third + "/.sluice-batch.json"))) as? [String: Any]
+        #expect(manifest?["schema"] as? Int == 1 && manifest?["batch"] as? Int == 3 && (manifest?["images"] as? [Any])?.count == 1)
+        #expect(FileManager.default.fileExists(atPath: third + "/REVIEW.md") && FileManager.default.fileExists(atPath: third + "/unknown-1.png"))
+        try Data("character:kagamine_len\nrating:general\nsmile\n".utf8).write(to: URL(fileURLWithPath: third + "/unknown-1.png.tags.txt"))
+        try FileManager.default.removeItem(atPath: fourth + "/unknown-2.jpeg.tags.txt")
+        _ = FileManager.default.createFile(atPath: third + "/RESUME", contents: nil)
+        try FileManager.default.createDirectory(atPath: workspace.root + "/reviewed", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: fourth, toPath: workspace.root + "/reviewed/done with these")
 
         let requestsBefore = workspace.fakes.requestCount
         _ = try await workspace.run(workspace.config())
         #expect(workspace.fakes.requestCount == requestsBefore, "answered lookups are not asked again")
-        #expect(!FileManager.default.fileExists(atPath: batch))
+        #expect(!FileManager.default.fileExists(atPath: third) && !FileManager.default.fileExists(atPath: workspace.root + "/reviewed/done with these"))
         let tree = workspace.finalTree()
         #expect(tree.contains("Characters/kagamine len/unknown-1.png") && tree.contains("Uncategorized/unknown-2.jpeg.xmp"))
         let edited = try ExiftoolReader.fields(of: workspace.root + "/final/Characters/kagamine len/unknown-1.png.xmp")
@@ -161,9 +164,10 @@ struct LibraryRunTests {
         try workspace.write("copyright:blue archive\n", to: "b.jpg.tags.txt")
         let report = try await workspace.run(workspace.config(), from: .sidecar, to: .organize)
         #expect(workspace.fakes.requestCount == 0)
-        #expect(workspace.finalTree() == [
+        let expectedTree: [String] = [
             "Characters/hatsune miku/a.png", "Characters/hatsune miku/a.png.xmp", "Fanart/blue archive/b.jpg", "Fanart/blue archive/b.jpg.xmp",
-        ])
+        ]
+        #expect(workspace.finalTree() == expectedTree)
         #expect(report.images.allSatisfy { $0.outcome(.lookup)?.status == .off && $0.outcome(.organize)?.status == .done })
         let fields = try ExiftoolReader.fields(of: workspace.root + "/final/Characters/hatsune miku/a.png.xmp")
         #expect(ExiftoolReader.list(fields["XMP-lr:HierarchicalSubject"]).contains("copyright|vocaloid"))

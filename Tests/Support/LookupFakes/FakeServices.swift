@@ -7,7 +7,7 @@ import Synchronization
 /// Loopback fakes of Danbooru, SauceNAO, IQDB and Gelbooru behind one server, one path prefix each; every route is
 /// a closure a test may replace. The defaults answer like the real services do for an unknown image.
 public final class FakeServices: @unchecked Sendable {
-    public enum Service: String, CaseIterable { case danbooru, saucenao, iqdb, gelbooru }
+    public enum Service: String, CaseIterable, Sendable { case danbooru, saucenao, iqdb, gelbooru }
     public typealias Handler = @Sendable (LoopbackServer.Request) -> LoopbackServer.Reply
 
     /// The routes, in a class of their own so the server's handler can hold them.
