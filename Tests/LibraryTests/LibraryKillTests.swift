@@ -65,7 +65,7 @@ struct LibraryKillTests {
             guard !FileManager.default.isDirectory(base + "/" + path) else { continue }
             var data = try Data(contentsOf: URL(fileURLWithPath: base + "/" + path))
             if path.hasSuffix(".xmp") {
-                data = Data(String(decoding: data, as: UTF8.self).replacing(/sluice:date="[^"]*"|<sluice:date>[^<]*<\/sluice:date>/, with: "DATE").utf8)
+                data = Data(String(decoding: data, as: UTF8.self).replacing(/<sluice:ProcessedDate>[^<]*<\/sluice:ProcessedDate>/, with: "DATE").utf8)
             }
             result[path] = data
         }
