@@ -62,6 +62,13 @@ public final class LibraryRun {
 
     /// Runs every stage that can progress and writes the manifest and error report; returns the report.
     public func run() async throws -> RunReport {
+        for batch in try prepare() { try await process(batch: batch) }
+        return try await finish()
+    }
+
+    /// Opens the checkpoint, lists the drop, reads the decisions of approved review batches, and returns the
+    /// batches to process (a job engine calls `process(batch:)` for each, then `finish()`).
+    public func prepare() throws -> [Int] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.drop, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LibraryError.notAFolder(path: options.drop)
@@ -83,14 +90,20 @@ public final class LibraryRun {
         admit(inventory)
         counters.total = records.count
         log("\(jobID): \(records.count) image(s) in \(options.drop), batches of \(options.config.library.batchSize)")
-
         try readReviewDecisions()
-        for batch in Set(records.values.map(\.batch)).sorted() {
-            try await advance(paths(inBatch: batch), batch: batch)
-            try journal.sync()
-            updateCounters()
-            log("batch \(batch + 1): " + counters.line(elapsed: Date().timeIntervalSince(started)))
-        }
+        return Set(records.values.map(\.batch)).sorted()
+    }
+
+    /// Takes one batch through every stage it can pass now; its outcomes are on disk when this returns.
+    public func process(batch: Int) async throws {
+        try await advance(paths(inBatch: batch), batch: batch)
+        try journal.sync()
+        updateCounters()
+        log("batch \(batch + 1): " + counters.line(elapsed: Date().timeIntervalSince(started)))
+    }
+
+    /// Retries the lookups that met a service that was down, then writes the manifest and the error report.
+    public func finish() async throws -> RunReport {
         try await retryLookups()
         try journal.sync()
         updateCounters()

@@ -156,6 +156,24 @@ struct LibraryRunTests {
         #expect(scenario.iqdbCalls.withLock { $0[scenario.md5ByName["iqdb-down-a-while.png"]!] } == 3)
     }
 
+    @Test func spentSauceNAOQuotaMakesImagesWaitNotFailAndTheyGoOnAfterTheReset() async throws {
+        let workspace = try LibraryWorkspace()
+        for seed in 0..<5 { try workspace.image("img-\(seed).png", seed: UInt64(40 + seed)) }
+        let saucenao = RateLimitedSauceNAO(shortLimit: 100, longLimit: 3, time: workspace.time)
+        workspace.fakes.on(.saucenao) { saucenao.handle($0) }
+        let first = try await workspace.run(workspace.config(review: .never))
+        let waiting = first.images.filter { $0.outcome(.lookup)?.status == .waiting }
+        #expect(waiting.map(\.path) == ["img-3.png", "img-4.png"])
+        #expect(waiting.allSatisfy { $0.outcome(.lookup)?.detail?.hasPrefix("SauceNAO daily limit reached; resumes at ") == true })
+        #expect(!first.problems.contains { $0.status == .failed })
+        #expect(first.images.filter { $0.destination != nil }.count == 3)
+
+        workspace.time.advance(by: 86_400)
+        let second = try await workspace.run(workspace.config(review: .never))
+        #expect(second.images.allSatisfy { $0.destination != nil && $0.outcome(.lookup)?.status == .done })
+        #expect(saucenao.searches.count == 5)
+    }
+
     @Test func fromSidecarToOrganizeUsesTheApprovedTagFiles() async throws {
         let workspace = try LibraryWorkspace()
         try workspace.image("a.png", seed: 21)
