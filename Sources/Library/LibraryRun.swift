@@ -156,6 +156,14 @@ public final class LibraryRun {
         try journal.append(.image(record))
     }
 
+    /// Records `stage` as off when this run does not run it; true when it did.
+    private func recordedOff(_ stage: LibraryStage, _ record: inout ImageRecord) throws -> Bool {
+        guard !options.runs(stage) || (stage == .lookup && lookup == nil) else { return false }
+        record.record(stage, StageOutcome(status: .off, detail: options.whyOff(stage)))
+        try save(record)
+        return true
+    }
+
     private func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try body()
@@ -169,11 +177,7 @@ public final class LibraryRun {
         let scanner = ImageScanner(maxPixels: options.config.library.maxPixels, reprocess: options.reprocess)
         for path in paths {
             guard var record = records[path] else { continue }
-            guard options.runs(.scan) else {
-                record.record(.scan, StageOutcome(status: .off, detail: options.whyOff(.scan)))
-                try save(record)
-                continue
-            }
+            if try recordedOff(.scan, &record) { continue }
             let (verdict, milliseconds) = measure { scanner.scan(imagePath(record)) }
             switch verdict {
             case .scanned(let facts):
@@ -197,11 +201,8 @@ public final class LibraryRun {
         for path in paths {
             guard var record = records[path] else { continue }
             lookedUpThisRun.insert(path)
-            guard options.runs(.lookup), let lookup else {
-                record.record(.lookup, StageOutcome(status: .off, detail: options.whyOff(.lookup)))
-                try save(record)
-                continue
-            }
+            if try recordedOff(.lookup, &record) { continue }
+            guard let lookup else { continue }  // recordedOff has recorded a run without a session as off
             let attempts = (record.outcome(.lookup)?.attempts ?? 0) + 1
             let start = ContinuousClock.now
             let outcome = await lookup.lookUp(imageAt: imagePath(record))
@@ -325,11 +326,7 @@ public final class LibraryRun {
         let store = SidecarStore(toolVersion: LibraryRun.toolVersion)
         for path in paths {
             guard var record = records[path] else { continue }
-            guard options.runs(.sidecar) else {
-                record.record(.sidecar, StageOutcome(status: .off, detail: options.whyOff(.sidecar)))
-                try save(record)
-                continue
-            }
+            if try recordedOff(.sidecar, &record) { continue }
             let update = SidecarPlan.update(tags: record.approvedTags ?? [], source: record.source)
             let (result, milliseconds) = measure {
                 Result { () throws(SidecarError) -> SidecarStore.Outcome in
@@ -368,11 +365,7 @@ public final class LibraryRun {
         let organizer = Organizer(finalFolder: finalFolder, move: options.config.library.output == .move)
         for path in paths {
             guard var record = records[path] else { continue }
-            guard options.runs(.organize) else {
-                record.record(.organize, StageOutcome(status: .off, detail: options.whyOff(.organize)))
-                try save(record)
-                continue
-            }
+            if try recordedOff(.organize, &record) { continue }
             let source = imagePath(record)
             let (result, milliseconds) = measure {
                 Result {
