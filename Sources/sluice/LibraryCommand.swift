@@ -21,10 +21,10 @@ struct LibraryRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the library stages once over a folder of images (scan, lookup, review, sidecar, categorize, organize).",
         discussion: """
-            Images go to ROOT/final/<Category>/ with <image>.<ext>.xmp beside them; images waiting for review go to
-            ROOT/review/<drop>__batch-<n>/ (approve with RESUME or a move to reviewed/, then run again). Every image's
-            progress is checkpointed in ROOT/.sluice/library/, so an interrupted run, run again, redoes nothing already
-            done. The manifest and error report go to ROOT/.sluice/reports/ (named in the last line). Exits 0 when every
+            Images go to ROOT/final/<Category>/ with <image>.<ext>.xmp beside them; images waiting for review go to \
+            ROOT/review/<drop>__batch-<n>/ (approve with RESUME or a move to reviewed/, then run again). Every image's \
+            progress is checkpointed in ROOT/.sluice/library/, so an interrupted run, run again, redoes nothing already \
+            done. The manifest and error report go to ROOT/.sluice/reports/ (named in the last line). Exits 0 when every \
             image is done or waits, 1 when an image failed, 78 for a config error.
             """)
 
