@@ -72,6 +72,13 @@ let package = Package(
         .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing", "Configuration"]),
         // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
         .target(name: "NASSync", dependencies: ["FolderWatch", "Configuration"]),
+        // The library profile's stages (scan, lookup, review, sidecar, categorize, organize) with a per-image checkpoint.
+        .target(
+            name: "Library",
+            dependencies: [
+                "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging", "ExifMetadata", "Hashing", "SystemIO",
+                "TagNormalization",
+            ]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -82,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
+                "Pipeline", "Library", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
                 "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
                 "CategoryLearning", "NASSync", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,11 +108,16 @@ let package = Package(
         .executableTarget(
             name: "bench-analysis", dependencies: ["ContentAnalysis", "ImageAnalyzers", "Imaging", "ExifMetadata", "Configuration"],
             path: "Benchmarks/bench-analysis", exclude: ["peer_analysis.py", "direct_wd14.py"]),
+        .executableTarget(
+            name: "bench-library", dependencies: ["Library", "Configuration", "ImageLookup", "HTTPClient", "Imaging", "Hashing", "LookupFakes"],
+            path: "Benchmarks/bench-library"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
         .executableTarget(name: "bench-sync", dependencies: ["NASSync"], path: "Benchmarks/bench-sync"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
+        // Loopback fakes of Danbooru, SauceNAO, IQDB and Gelbooru with the real services' answers and quirks.
+        .target(name: "LookupFakes", dependencies: ["LoopbackHTTPServer", "HTTPClient", "ImageLookup"], path: "Tests/Support/LookupFakes"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         // A real Unix datagram socket standing in for systemd's notify socket.
@@ -127,9 +139,15 @@ let package = Package(
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "SystemIO"]),
         .testTarget(
             name: "ImageLookupTests",
-            dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", "LookupFakes", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
         .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
+        .testTarget(
+            name: "LibraryTests",
+            dependencies: [
+                "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
+                "Hashing",
+            ]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

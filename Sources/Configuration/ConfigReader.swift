@@ -122,8 +122,9 @@ struct ConfigReader {
         return result
     }
 
-    /// A list of mappings (such as `analyze.analyzers`), one reader per item; empty when the key is absent.
-    mutating func sections(inList key: String) throws(ConfigError) -> [ConfigReader] {
+    /// A list of mappings (such as `library.categories` or `analyze.analyzers`), one reader per item, each named
+    /// `key[index]` in errors; empty when the key is absent.
+    mutating func sectionList(_ key: String) throws(ConfigError) -> [ConfigReader] {
         guard let value = node(key) else { return [] }
         guard case .sequence(let sequence) = value else {
             throw error(at: value, .wrongType(key: qualified(key), expected: "a list of mappings"))
@@ -133,6 +134,16 @@ struct ConfigReader {
             readers.append(try ConfigReader(file: file, path: "\(qualified(key))[\(index)]", node: item))
         }
         return readers
+    }
+
+    /// A string the section must give.
+    mutating func requiredString(_ key: String) throws(ConfigError) -> String {
+        guard let text = try optionalString(key) else {
+            throw ConfigError(
+                file: file, line: mark?.line, column: mark?.column,
+                kind: .invalidValue(key: qualified(key), message: "is required"))
+        }
+        return text
     }
 
     /// Fails on the first key this section did not ask for, naming the keys it knows.

@@ -10,6 +10,9 @@ public enum DefaultConfigFile {
             # Sluice configuration. Every key is shown at its default; unknown keys are errors.
             # Edit and send SIGHUP to a running `sluice watch` (or restart it) to reload.
 
+            # dataset: each drop becomes a LoRA training dataset; library: drops are tagged and sorted into final/.
+            profile: dataset
+
             pipeline:
               # Where captions come from: civitai (steps B-E: zip the images for CivitAI's auto-tagger and wait for
               # its result zip), local (caption every image with the analyzer in analyze.analyzers), or off (keep the
@@ -67,31 +70,7 @@ public enum DefaultConfigFile {
               # Desktop notification (notify-send) when a job waits for you; a failure never fails a job.
               desktop: false
 
-            lookup:
-              # Reverse image search (library profile). A match under this similarity (percent) is no match.
-              min_similarity: 80
-              cache_ttl_hours: 48
-              no_match_ttl_hours: 6
-              # Contact for the User-Agent (an e-mail or URL), so services can reach you.
-              contact: ""
-              # Secrets may also come from SLUICE_SAUCENAO_API_KEY, SLUICE_DANBOORU_LOGIN, SLUICE_DANBOORU_API_KEY,
-              # SLUICE_GELBOORU_API_KEY, SLUICE_GELBOORU_USER_ID. A file holding keys must be chmod 600.
-              saucenao:
-                endpoint: https://saucenao.com
-                api_key: ""
-                # Bit mask of SauceNAO index ids (Danbooru 9, Gelbooru 25, Pixiv 5, Yande.re 12); -1 for all.
-                dbmask: -1
-                numres: 8
-              danbooru:
-                endpoint: https://danbooru.donmai.us
-                login: ""
-                api_key: ""
-              iqdb:
-                endpoint: https://iqdb.org
-              gelbooru:
-                endpoint: https://gelbooru.com
-                api_key: ""
-                user_id: ""
+            \(lookupText)
 
             analyze:
               # The built-in content analysis (no model): sluice/aspect:*, greyscale, monochrome, alpha, colorful,
@@ -153,6 +132,98 @@ public enum DefaultConfigFile {
 
             """
     }
+
+    /// The commented `sluice.yaml` for a library root (`sluice init ROOT --profile library`).
+    public static func libraryText() -> String {
+        """
+        # Sluice configuration for an image library. Every key is shown at its default; unknown keys are errors.
+        # Drop images or folders into inbox/; they are looked up, reviewed, given XMP sidecars and sorted into final/.
+
+        # dataset: each drop becomes a LoRA training dataset; library: drops are tagged and sorted into final/.
+        profile: library
+
+        library:
+          # Stages, each on or off. `sluice library run PATH --from STAGE --to STAGE` runs a part of them.
+          stages:
+            scan: true        # hashes, size, dimensions, perceptual hash; unreadable images are reported
+            lookup: true      # Danbooru by MD5, SauceNAO, IQDB, then the post's booru tags (see lookup: below)
+            review: true      # approve tags, or wait in review/<drop>__batch-<n>/
+            sidecar: true     # <image>.<ext>.xmp with the approved tags, the source and the processed marker
+            categorize: true  # the rules below choose the folder under final/
+            organize: true    # copy or move into final/<Category>/
+          # auto: approve when the best match is at least auto_approve_similarity, the rest wait in review/;
+          # always: every image waits; never: no image waits.
+          review: auto
+          auto_approve_similarity: 90
+          # Images per batch: each batch is checkpointed and waits for review in its own folder.
+          batch_size: 100
+          # copy keeps the originals where they were; move takes them out of the drop.
+          output: copy
+          # An image whose lookup met a service that was down is tried again this many times, this long apart.
+          lookup_retries: 2
+          lookup_retry_minutes: 5
+          # Images with more pixels than this are refused (decompression bombs).
+          max_pixels: 100000000
+          # Ordered rules: the first whose conditions all hold names the folder. Conditions: tags_any, tags_all,
+          # tags_none (tags as `tag` or `category:tag`), has (booru categories with at least one tag), rating,
+          # format, orientation (portrait, landscape, square), origin (md5, saucenao, iqdb, none), min_width,
+          # min_height. Folder templates may use {character}, {copyright}, {artist}, {rating}, {format},
+          # {orientation}, {origin}; a rule whose template cannot be filled does not match.
+          categories: []
+          # categories:
+          #   - name: vocaloid
+          #     tags_any: ["character:hatsune miku", "character:kagamine rin"]
+          #     folder: Vocaloid/{character}
+          #   - name: explicit
+          #     rating: [questionable, explicit]
+          #     folder: NSFW
+          #   - has: [character]
+          #     folder: Characters/{character}
+          #   - has: [copyright]
+          #     folder: Fanart/{copyright}
+          default_category: Uncategorized
+
+        watch:
+          settle_ms: 2000
+          force_polling: false
+          poll_interval_ms: 2000
+
+        notify:
+          desktop: false
+
+        \(lookupText)
+
+        """
+    }
+
+    /// The `lookup:` section, shared by both profiles.
+    static let lookupText = """
+        lookup:
+          # Reverse image search (library profile). A match under this similarity (percent) is no match.
+          min_similarity: 80
+          cache_ttl_hours: 48
+          no_match_ttl_hours: 6
+          # Contact for the User-Agent (an e-mail or URL), so services can reach you.
+          contact: ""
+          # Secrets may also come from SLUICE_SAUCENAO_API_KEY, SLUICE_DANBOORU_LOGIN, SLUICE_DANBOORU_API_KEY,
+          # SLUICE_GELBOORU_API_KEY, SLUICE_GELBOORU_USER_ID. A file holding keys must be chmod 600.
+          saucenao:
+            endpoint: https://saucenao.com
+            api_key: ""
+            # Bit mask of SauceNAO index ids (Danbooru 9, Gelbooru 25, Pixiv 5, Yande.re 12); -1 for all.
+            dbmask: -1
+            numres: 8
+          danbooru:
+            endpoint: https://danbooru.donmai.us
+            login: ""
+            api_key: ""
+          iqdb:
+            endpoint: https://iqdb.org
+          gelbooru:
+            endpoint: https://gelbooru.com
+            api_key: ""
+            user_id: ""
+        """
 
     /// The user's XDG download folder, when it exists (`XDG_DOWNLOAD_DIR` from user-dirs.dirs, else ~/Downloads).
     public static func userDownloadDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {

@@ -68,7 +68,7 @@ extension SluiceConfig {
         var analyze = try reader.section("analyze")
         section.builtin = try analyze.bool("builtin", default: section.builtin)
         var names: Set<String> = []
-        for var item in try analyze.sections(inList: "analyzers") {
+        for var item in try analyze.sectionList("analyzers") {
             let name = try item.string("name", default: "")
             let command = try item.strings("command", default: [])
             guard !name.isEmpty, !command.isEmpty, names.insert(name).inserted else {

@@ -15,6 +15,8 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
     public var analyze = AnalyzeSection()
     public var learning = LearningSection()
     public var sync = SyncSection()
+    public var profile = Profile.dataset
+    public var library = LibrarySection()
 
     public init() {}
 
@@ -203,6 +205,8 @@ extension SluiceConfig {
         try checkLocalAutotag(config, file: file)
         config.learning = try parseLearning(&reader)
         config.sync = try parseSync(&reader)
+        config.profile = try reader.choice("profile", default: config.profile)
+        config.library = try parseLibrary(&reader)
         try reader.rejectUnknownKeys()
         return config
     }

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import HTTPClient
 import ImageLookup
+import Library
 import Pipeline
 
 /// `sluice lookup`: where images came from (Danbooru by MD5, SauceNAO, IQDB) and their booru tags.
@@ -138,28 +139,6 @@ struct LookupCommand: AsyncParsableCommand {
         source.setEventHandler { task.cancel() }
         source.resume()
         return source
-    }
-}
-
-extension LookupSettings {
-    /// Settings from sluice.yaml's `lookup` section; what the section does not say keeps its default.
-    init(_ section: SluiceConfig.LookupSection) {
-        self.init()
-        minimumSimilarity = section.minSimilarity
-        cacheTTL = section.cacheTTLHours * 3600
-        noMatchTTL = section.noMatchTTLHours * 3600
-        contact = section.contact.isEmpty ? nil : section.contact
-        saucenaoEndpoint = section.saucenaoEndpoint
-        saucenaoAPIKey = section.saucenaoAPIKey
-        saucenaoDBMask = section.saucenaoDBMask
-        saucenaoResultCount = section.saucenaoResultCount
-        danbooruEndpoint = section.danbooruEndpoint
-        danbooruLogin = section.danbooruLogin
-        danbooruAPIKey = section.danbooruAPIKey
-        iqdbEndpoint = section.iqdbEndpoint
-        gelbooruEndpoint = section.gelbooruEndpoint
-        gelbooruAPIKey = section.gelbooruAPIKey
-        gelbooruUserID = section.gelbooruUserID
     }
 }
 

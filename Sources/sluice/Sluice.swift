@@ -23,6 +23,7 @@ struct Sluice: AsyncParsableCommand {
             OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self, SidecarCommand.self,
             ServiceCommand.self,
             LearnCommand.self, SyncCommand.self,
+            LibraryCommand.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import LoopbackHTTPServer
 import Foundation
+import LookupFakes
 import HTTPClient
 import ImageLookup
 import Synchronization

@@ -32,10 +32,3 @@ struct LookupWorkspace: ~Copyable {
         try LookupSession(settings: settings, cache: LookupCache(path: databasePath), time: time, jitter: { 0 })
     }
 }
-
-extension LoopbackServer.Request {
-    /// The uploaded file's text, for fakes that answer per image.
-    var uploadedText: String {
-        formParts.first { $0.name == "file" }.map(\.text) ?? ""
-    }
-}

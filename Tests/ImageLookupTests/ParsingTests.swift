@@ -1,4 +1,5 @@
 import Foundation
+import LookupFakes
 import Testing
 
 @testable import ImageLookup

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Answers shaped like the real services' (field names, types and quirks copied from real responses).
-enum Fixtures {
+public enum Fixtures {
     // MARK: Danbooru
 
-    static func danbooruPost(id: Int, md5: String = "0123456789abcdef0123456789abcdef", withFileURL: Bool = true) -> String {
+    public static func danbooruPost(id: Int, md5: String = "0123456789abcdef0123456789abcdef", withFileURL: Bool = true) -> String {
         let fileURL = withFileURL ? #","file_url":"https://cdn.donmai.us/original/ab/cd/\#(md5).png""# : ""
         return """
             {"id":\(id),"created_at":"2024-03-01T12:00:00.000-05:00","uploader_id":123456,"score":42,\
@@ -22,14 +22,14 @@ enum Fixtures {
             """
     }
 
-    static let danbooruNotFound =
+    public static let danbooruNotFound =
         #"{"success":false,"error":"ActiveRecord::RecordNotFound","message":"That record was not found.","backtrace":[]}"#
-    static let danbooruUnauthorized = #"{"success":false,"error":"SessionLoader::AuthenticationFailure","message":"","backtrace":[]}"#
+    public static let danbooruUnauthorized = #"{"success":false,"error":"SessionLoader::AuthenticationFailure","message":"","backtrace":[]}"#
 
     // MARK: SauceNAO
 
     /// A SauceNAO answer; numbers that the real service sends as strings are strings here too.
-    static func saucenao(
+    public static func saucenao(
         results: String = "[]", status: Int = 0, shortLimit: String = "4", longLimit: String = "100", shortRemaining: Int = 3,
         longRemaining: Int = 99, minimumSimilarity: Double = 45.21, indexAsArray: Bool = false, userIDAsInt: Bool = false
     ) -> String {
@@ -46,7 +46,7 @@ enum Fixtures {
             """
     }
 
-    static func saucenaoDanbooruResult(similarity: String, danbooruID: Int, gelbooruID: Int? = 7_654_321) -> String {
+    public static func saucenaoDanbooruResult(similarity: String, danbooruID: Int, gelbooruID: Int? = 7_654_321) -> String {
         let gelbooru = gelbooruID.map { #","gelbooru_id":\#($0)"# } ?? ""
         return """
             {"header":{"similarity":"\(similarity)","thumbnail":"https:\\/\\/img3.saucenao.com\\/booru\\/5\\/a\\/5a8b_2.jpg",\
@@ -57,7 +57,7 @@ enum Fixtures {
             """
     }
 
-    static func saucenaoGelbooruResult(similarity: String, gelbooruID: String) -> String {
+    public static func saucenaoGelbooruResult(similarity: String, gelbooruID: String) -> String {
         """
         {"header":{"similarity":"\(similarity)","thumbnail":"https:\\/\\/img3.saucenao.com\\/booru\\/1\\/2\\/12ab_2.jpg",\
         "index_id":25,"index_name":"Index #25: Gelbooru - 12ab.jpg","dupes":0,"hidden":0},\
@@ -68,7 +68,7 @@ enum Fixtures {
     }
 
     /// A Pixiv result without `ext_urls`, as some indexes send.
-    static func saucenaoPixivResultWithoutURLs(similarity: String) -> String {
+    public static func saucenaoPixivResultWithoutURLs(similarity: String) -> String {
         """
         {"header":{"similarity":"\(similarity)","thumbnail":"https:\\/\\/img1.saucenao.com\\/res\\/pixiv\\/1.jpg",\
         "index_id":5,"index_name":"Index #5: Pixiv Images - 1.jpg","dupes":0,"hidden":0},\
@@ -76,18 +76,18 @@ enum Fixtures {
         """
     }
 
-    static let saucenaoShortLimitHTML =
+    public static let saucenaoShortLimitHTML =
         "<strong>Search Rate Too High.</strong><br /><br />Your IP/account has exceeded the basic 30 second search rate limit. Please wait a bit before searching again."
-    static let saucenaoDailyLimitHTML =
+    public static let saucenaoDailyLimitHTML =
         "<strong>Daily Search Limit Exceeded.</strong><br /><br />Your IP/account has exceeded the daily search limit of 100 searches. Please try again later or upgrade your account."
-    static let saucenaoInvalidKey = #"{"header":{"status":-1,"message":"Invalid API Key."},"results":null}"#
-    static func saucenaoRejected(status: Int) -> String {
+    public static let saucenaoInvalidKey = #"{"header":{"status":-1,"message":"Invalid API Key."},"results":null}"#
+    public static func saucenaoRejected(status: Int) -> String {
         #"{"header":{"user_id":"12345","account_type":"1","short_limit":"4","long_limit":"100","long_remaining":98,"short_remaining":3,"status":\#(status),"message":"The image appears to be corrupt or an unsupported format."},"results":null}"#
     }
 
     // MARK: IQDB
 
-    static func iqdbPage(tables: String) -> String {
+    public static func iqdbPage(tables: String) -> String {
         """
         <!DOCTYPE html><html><head><title>Multi-service image search - Search results</title></head><body>
         <div id='pages' class='pages'><div><table><tr><th>Your image</th></tr><tr><td class='image'><img src='/thu/thu_a0666eb9.jpg' alt="[IMG]" width='150' height='112'></td></tr><tr><td><span title='image.png'>image.png</span></td></tr><tr><td>2048×1536</td></tr></table></div>
@@ -96,13 +96,13 @@ enum Fixtures {
         """
     }
 
-    static func iqdbCard(_ heading: String, href: String, size: String, rating: String, similarity: Int) -> String {
+    public static func iqdbCard(_ heading: String, href: String, size: String, rating: String, similarity: Int) -> String {
         """
         <div><table><tr><th>\(heading)</th></tr><tr><td class='image'><a href="\(href)"><img src='/danbooru/a/b/ab0b.jpg' alt="Rating: s Score: 42 Tags: 1girl" title="Rating: s"></a></td></tr><tr><td><img alt="icon" src="/icon/danbooru.ico" class="service-icon">Danbooru</td></tr><tr><td>\(size) [\(rating)]</td></tr><tr><td>\(similarity)% similarity</td></tr></table></div>
         """
     }
 
-    static let iqdbNoMatch = iqdbPage(
+    public static let iqdbNoMatch = iqdbPage(
         tables: """
             <div><table><tr><th>No relevant matches</th></tr></table></div>
             <div><table><tr><th>Possible match</th></tr><tr><td class='image'><a href="//danbooru.donmai.us/posts/1"><img src='/x.jpg'></a></td></tr><tr><td>Danbooru</td></tr><tr><td>640×480 [Safe]</td></tr><tr><td>41% similarity</td></tr></table></div>
@@ -110,7 +110,7 @@ enum Fixtures {
 
     // MARK: Gelbooru
 
-    static func gelbooruPosts(id: Int) -> String {
+    public static func gelbooruPosts(id: Int) -> String {
         """
         {"@attributes":{"limit":100,"offset":0,"count":1},"post":[{"id":\(id),"created_at":"Fri Mar 01 12:00:00 -0600 2024",\
         "score":12,"width":2048,"height":1536,"md5":"fedcba9876543210fedcba9876543210","directory":"fe\\/dc",\
@@ -123,9 +123,9 @@ enum Fixtures {
         """
     }
 
-    static let gelbooruEmpty = #"{"@attributes":{"limit":100,"offset":0,"count":0}}"#
+    public static let gelbooruEmpty = #"{"@attributes":{"limit":100,"offset":0,"count":0}}"#
 
-    static let gelbooruTags = """
+    public static let gelbooruTags = """
         {"@attributes":{"limit":100,"offset":0,"count":7},"tag":[\
         {"id":1,"name":"1girl","count":6000000,"type":0,"ambiguous":0},\
         {"id":2,"name":"artist_one","count":120,"type":1,"ambiguous":0},\

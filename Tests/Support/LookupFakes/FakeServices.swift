@@ -6,9 +6,9 @@ import Synchronization
 
 /// Loopback fakes of Danbooru, SauceNAO, IQDB and Gelbooru behind one server, one path prefix each; every route is
 /// a closure a test may replace. The defaults answer like the real services do for an unknown image.
-final class FakeServices: @unchecked Sendable {
-    enum Service: String, CaseIterable { case danbooru, saucenao, iqdb, gelbooru }
-    typealias Handler = @Sendable (LoopbackServer.Request) -> LoopbackServer.Reply
+public final class FakeServices: @unchecked Sendable {
+    public enum Service: String, CaseIterable, Sendable { case danbooru, saucenao, iqdb, gelbooru }
+    public typealias Handler = @Sendable (LoopbackServer.Request) -> LoopbackServer.Reply
 
     /// The routes, in a class of their own so the server's handler can hold them.
     private final class Routes: Sendable {
@@ -19,7 +19,7 @@ final class FakeServices: @unchecked Sendable {
     private let routes: Routes
     private let server: LoopbackServer
 
-    init() throws {
+    public init() throws {
         let routes = Routes([
             .danbooru: { _ in .json(Fixtures.danbooruNotFound, status: 404) },
             .saucenao: { request in
@@ -39,18 +39,18 @@ final class FakeServices: @unchecked Sendable {
 
     deinit { server.stop() }
 
-    func on(_ service: Service, _ handler: @escaping Handler) {
+    public func on(_ service: Service, _ handler: @escaping Handler) {
         routes.table.withLock { $0[service] = handler }
     }
 
-    func requests(to service: Service) -> [LoopbackServer.Request] {
+    public func requests(to service: Service) -> [LoopbackServer.Request] {
         server.requests.filter { $0.path.hasPrefix("/\(service.rawValue)/") }
     }
 
-    var requestCount: Int { server.requestCount }
+    public var requestCount: Int { server.requestCount }
 
     /// Settings pointing every service here, with keys set and quick timeouts and retries.
-    func settings() -> LookupSettings {
+    public func settings() -> LookupSettings {
         var settings = LookupSettings()
         settings.danbooruEndpoint = server.baseURL + "/danbooru"
         settings.saucenaoEndpoint = server.baseURL + "/saucenao"
@@ -71,24 +71,24 @@ final class FakeServices: @unchecked Sendable {
 
 /// A SauceNAO that enforces its limits the way the real one does (a sliding 30-second window and a daily count),
 /// answers 429 with the real HTML bodies when exceeded, and counts those 429s.
-final class RateLimitedSauceNAO: @unchecked Sendable {
-    let shortLimit: Int
-    let longLimit: Int
+public final class RateLimitedSauceNAO: @unchecked Sendable {
+    public let shortLimit: Int
+    public let longLimit: Int
     private let time: any TimeSource
     private let state = Mutex<(searches: [Date], tooMany: Int)>(([], 0))
     private let results: @Sendable (LoopbackServer.Request) -> String
 
-    init(shortLimit: Int, longLimit: Int, time: any TimeSource, results: @escaping @Sendable (LoopbackServer.Request) -> String = { _ in "null" }) {
+    public init(shortLimit: Int, longLimit: Int, time: any TimeSource, results: @escaping @Sendable (LoopbackServer.Request) -> String = { _ in "null" }) {
         self.shortLimit = shortLimit
         self.longLimit = longLimit
         self.time = time
         self.results = results
     }
 
-    var tooManyRequests: Int { state.withLock { $0.tooMany } }
-    var searches: [Date] { state.withLock { $0.searches } }
+    public var tooManyRequests: Int { state.withLock { $0.tooMany } }
+    public var searches: [Date] { state.withLock { $0.searches } }
 
-    func handle(_ request: LoopbackServer.Request) -> LoopbackServer.Reply {
+    public func handle(_ request: LoopbackServer.Request) -> LoopbackServer.Reply {
         let now = time.now
         let verdict: (short: Int, long: Int)? = state.withLock { state in
             let inWindow = state.searches.filter { $0 > now.addingTimeInterval(-30) }.count
@@ -108,5 +108,12 @@ final class RateLimitedSauceNAO: @unchecked Sendable {
             Fixtures.saucenao(
                 results: results(request), shortLimit: String(shortLimit), longLimit: String(longLimit),
                 shortRemaining: verdict.short, longRemaining: verdict.long))
+    }
+}
+
+extension LoopbackServer.Request {
+    /// The uploaded file's text, for fakes that answer per image.
+    public var uploadedText: String {
+        formParts.first { $0.name == "file" }.map(\.text) ?? ""
     }
 }

@@ -1,0 +1,441 @@
+import Configuration
+import Foundation
+import HTTPClient
+import Hashing
+import ImageLookup
+import XMPSidecar
+
+/// Runs a drop through the library stages once, batch by batch, recording every image's stage outcome in the job's
+/// checkpoint journal as it goes, so a killed run resumes where it stopped: no answered lookup is asked again (the
+/// cache and the journal), no file is written twice into final/, no review decision is lost.
+///
+/// One owner for all mutable state (this class, used from one task). Effects live in the stage helpers it calls
+/// (scanner, lookup session, review folders, sidecar store, organizer); the decisions (review policy, categorizer,
+/// lookup verdicts, next stage) are pure.
+public final class LibraryRun {
+    public let options: LibraryRunOptions
+    public let jobID: String
+    private let time: any TimeSource
+    private let lookup: LookupSession?
+    private let categorizer: Categorizer
+    private let log: @Sendable (String) -> Void
+    private let progress: (@Sendable (String) -> Void)?
+    private let dropName: String
+    private let stateFolder: String
+    private var journal: CheckpointJournal!
+    private var records: [String: ImageRecord] = [:]
+    private var reviewBatches: [Int: ReviewBatchRecord] = [:]
+    private var counters = RunCounters()
+    private var lookedUpThisRun = Set<String>()
+    private var started = Date()
+    private var warnings: [String] = []
+
+    /// - Parameters:
+    ///   - lookup: the lookup chain (nil when the lookup stage does not run).
+    ///   - suggesters: learned placements consulted before the category rules.
+    ///   - log: one line per batch and per notable event.
+    ///   - progress: the redrawn progress line on a terminal (nil elsewhere).
+    public init(
+        options: LibraryRunOptions, lookup: LookupSession?, time: any TimeSource = SystemTime(),
+        suggesters: [any CategorySuggester] = [], log: @escaping @Sendable (String) -> Void,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.options = options
+        self.lookup = lookup
+        self.time = time
+        self.log = log
+        self.progress = progress
+        categorizer = Categorizer(options.config.library, suggesters: suggesters)
+        let absolute = URL(fileURLWithPath: options.drop).standardizedFileURL.path
+        dropName = FolderName.safe((absolute as NSString).lastPathComponent) ?? "drop"
+        jobID = Self.jobID(forDrop: absolute)
+        stateFolder = options.root + "/.sluice/library/" + jobID
+    }
+
+    /// `<drop name>-<first 8 hex digits of the SHA-256 of its absolute path>`: the same drop always finds its checkpoint.
+    public static func jobID(forDrop absolutePath: String) -> String {
+        let name = FolderName.safe((absolutePath as NSString).lastPathComponent) ?? "drop"
+        return name + "-" + FileDigest.hex(of: Data(absolutePath.utf8)).prefix(8)
+    }
+
+    public var checkpointPath: String { stateFolder + "/checkpoint.jsonl" }
+
+    /// Runs every stage that can progress and writes the manifest and error report; returns the report.
+    public func run() async throws -> RunReport {
+        for batch in try prepare() { try await process(batch: batch) }
+        return try await finish()
+    }
+
+    /// Opens the checkpoint, lists the drop, reads the decisions of approved review batches, and returns the
+    /// batches to process (a job engine calls `process(batch:)` for each, then `finish()`).
+    public func prepare() throws -> [Int] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.drop, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LibraryError.notAFolder(path: options.drop)
+        }
+        guard options.from <= options.to else { throw LibraryError.invalidRange(from: options.from, to: options.to) }
+        started = Date()
+        if options.reprocess, FileManager.default.fileExists(atPath: checkpointPath) {
+            let aside = stateFolder + "/checkpoint.\(Int(started.timeIntervalSince1970)).jsonl"
+            try FileManager.default.moveItem(atPath: checkpointPath, toPath: aside)
+            log("--reprocess: the previous checkpoint is kept as \(aside)")
+        }
+        let (journal, checkpoint) = try CheckpointJournal.open(at: checkpointPath)
+        self.journal = journal
+        records = checkpoint.images
+        reviewBatches = checkpoint.reviewBatches
+        Organizer(finalFolder: finalFolder, move: options.config.library.output == .move).sweepTemporaryFiles()
+        let inventory = DropInventory.list(options.drop)
+        warnings += inventory.warnings
+        admit(inventory)
+        counters.total = records.count
+        log("\(jobID): \(records.count) image(s) in \(options.drop), batches of \(options.config.library.batchSize)")
+        try readReviewDecisions()
+        return Set(records.values.map(\.batch)).sorted()
+    }
+
+    /// Takes one batch through every stage it can pass now; its outcomes are on disk when this returns.
+    public func process(batch: Int) async throws {
+        try await advance(paths(inBatch: batch), batch: batch)
+        try journal.sync()
+        updateCounters()
+        log("batch \(batch + 1): " + counters.line(elapsed: Date().timeIntervalSince(started)))
+    }
+
+    /// Retries the lookups that met a service that was down, then writes the manifest and the error report.
+    public func finish() async throws -> RunReport {
+        try await retryLookups()
+        try journal.sync()
+        updateCounters()
+        return try writeReport()
+    }
+
+    private var finalFolder: String { options.root + "/final" }
+
+    private func imagePath(_ record: ImageRecord) -> String { options.drop + "/" + record.path }
+
+    /// Adds the drop's images the checkpoint does not know, in batches after the known ones.
+    private func admit(_ inventory: DropInventory) {
+        let batchSize = options.config.library.batchSize
+        let firstNewBatch = records.isEmpty ? 0 : (records.values.map(\.batch).max() ?? -1) + 1
+        var newCount = 0
+        for entry in inventory.entries where records[entry.relativePath] == nil {
+            var record = ImageRecord(path: entry.relativePath, batch: firstNewBatch + newCount / batchSize)
+            newCount += 1
+            if let refusal = entry.refusal { record.record(.scan, StageOutcome(status: .refused, detail: refusal)) }
+            records[entry.relativePath] = record
+            if entry.refusal != nil { try? journal.append(.image(record)) }
+        }
+    }
+
+    private func paths(inBatch batch: Int) -> [String] {
+        records.values.filter { $0.batch == batch }.map(\.path).sorted()
+    }
+
+    /// Takes each image of `paths` through every stage it can pass now.
+    private func advance(_ paths: [String], batch: Int) async throws {
+        for stage in LibraryStage.allCases {
+            let due = paths.filter { records[$0]?.nextStage == stage }
+            guard !due.isEmpty else { continue }
+            if stage > options.to { continue }
+            switch stage {
+            case .scan: try scan(due)
+            case .lookup: try await lookUp(due.filter { !lookedUpThisRun.contains($0) })
+            case .review: try review(due, batch: batch)
+            case .sidecar: try writeSidecars(due)
+            case .categorize: try categorize(due)
+            case .organize: try organize(due)
+            }
+            updateCounters()
+            progress?(counters.line(elapsed: Date().timeIntervalSince(started)))
+        }
+    }
+
+    private func save(_ record: ImageRecord) throws {
+        records[record.path] = record
+        try journal.append(.image(record))
+    }
+
+    /// Records `stage` as off when this run does not run it; true when it did.
+    private func recordedOff(_ stage: LibraryStage, _ record: inout ImageRecord) throws -> Bool {
+        guard !options.runs(stage) || (stage == .lookup && lookup == nil) else { return false }
+        record.record(stage, StageOutcome(status: .off, detail: options.whyOff(stage)))
+        try save(record)
+        return true
+    }
+
+    private func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = ContinuousClock.now
+        let value = try body()
+        let elapsed = ContinuousClock.now - start
+        return (value, elapsed.seconds * 1000)
+    }
+
+    // MARK: Stages
+
+    private func scan(_ paths: [String]) throws {
+        let scanner = ImageScanner(maxPixels: options.config.library.maxPixels, reprocess: options.reprocess)
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if try recordedOff(.scan, &record) { continue }
+            let (verdict, milliseconds) = measure { scanner.scan(imagePath(record)) }
+            switch verdict {
+            case .scanned(let facts):
+                record.facts = facts
+                record.record(.scan, StageOutcome(status: .done, milliseconds: milliseconds))
+            case .refused(let reason):
+                record.record(.scan, StageOutcome(status: .refused, detail: reason, milliseconds: milliseconds))
+            case .alreadyProcessed(let marker):
+                record.record(
+                    .scan,
+                    StageOutcome(
+                        status: .skipped, detail: "its sidecar carries Sluice's processed marker (\(marker.date)); --reprocess to redo",
+                        milliseconds: milliseconds))
+            }
+            try save(record)
+            CrashPoint.check("scanned")
+        }
+    }
+
+    private func lookUp(_ paths: [String]) async throws {
+        for path in paths {
+            guard var record = records[path] else { continue }
+            lookedUpThisRun.insert(path)
+            if try recordedOff(.lookup, &record) { continue }
+            guard let lookup else { continue }  // recordedOff has recorded a run without a session as off
+            let attempts = (record.outcome(.lookup)?.attempts ?? 0) + 1
+            let start = ContinuousClock.now
+            let outcome = await lookup.lookUp(imageAt: imagePath(record))
+            let milliseconds = (ContinuousClock.now - start).seconds * 1000
+            var quotaResetsAt: Date?
+            if case .dailyLimitReached(let until) = await lookup.pacerState.decision(at: time.now) { quotaResetsAt = until }
+            switch LookupVerdict.of(outcome, quotaResetsAt: quotaResetsAt) {
+            case .answered(let found):
+                record.lookup = found
+                let summary = found.similarity.map { "\(found.origin) \(String(format: "%.1f", $0))%" } ?? "no match"
+                record.record(
+                    .lookup, StageOutcome(status: .done, detail: summary + (found.fromCache ? " (cache)" : ""), milliseconds: milliseconds, attempts: attempts))
+                if found.fromCache { counters.cacheHits += 1 } else { counters.onlineLookups += 1 }
+            case .waitForQuota(let until, _):
+                record.record(
+                    .lookup,
+                    StageOutcome(
+                        status: .waiting, detail: "SauceNAO daily limit reached; resumes at \(Self.clockTime(until))",
+                        milliseconds: milliseconds, attempts: attempts - 1))
+                counters.onlineLookups += 1
+            case .retryLater(let context):
+                let gaveUp = attempts > options.config.library.lookupRetries
+                record.record(
+                    .lookup,
+                    StageOutcome(
+                        status: gaveUp ? .failed : .waiting,
+                        detail: (gaveUp ? "gave up after \(attempts) attempts, goes on untagged: " : "retry later in the run: ") + context,
+                        milliseconds: milliseconds, attempts: attempts))
+                counters.onlineLookups += 1
+            case .failed(let context):
+                record.record(
+                    .lookup, StageOutcome(status: .failed, detail: "goes on untagged: " + context, milliseconds: milliseconds, attempts: attempts))
+                counters.onlineLookups += 1
+            }
+            try save(record)
+            CrashPoint.check("looked-up")
+        }
+    }
+
+    /// Tries the images whose lookup met a service that was down again, a while later, then takes them on.
+    private func retryLookups() async throws {
+        let retries = options.config.library.lookupRetries
+        for round in 0..<retries {
+            let due = records.values.filter {
+                $0.nextStage == .lookup && $0.outcome(.lookup)?.status == .waiting && $0.outcome(.lookup)?.detail?.hasPrefix("retry") == true
+            }.map(\.path).sorted()
+            guard !due.isEmpty else { return }
+            log("retry \(round + 1) of \(retries): \(due.count) lookup(s) in \(options.config.library.lookupRetryMinutes.formatted()) min")
+            try await time.sleep(for: .milliseconds(Int64(options.config.library.lookupRetryMinutes * 60_000)))
+            lookedUpThisRun.subtract(due)
+            for batch in Set(due.compactMap { records[$0]?.batch }).sorted() {
+                try await advance(due.filter { records[$0]?.batch == batch }, batch: batch)
+            }
+        }
+    }
+
+    private func review(_ paths: [String], batch: Int) throws {
+        let policy = ReviewPolicy(mode: options.config.library.review, autoApproveSimilarity: options.config.library.autoApproveSimilarity)
+        var waiting: [ReviewBatchFolder.Item] = []
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if record.outcome(.review)?.status == .waiting { continue }
+            guard options.runs(.review) else {
+                record.approvedTags = record.lookup?.tags ?? TagsFile.read(besides: imagePath(record))
+                record.record(.review, StageOutcome(status: .off, detail: options.whyOff(.review)))
+                try save(record)
+                continue
+            }
+            switch policy.decide(record.lookup, lookupFailed: record.outcome(.lookup)?.status == .failed) {
+            case .approve(let reason):
+                record.approvedTags = record.lookup?.tags ?? []
+                record.record(.review, StageOutcome(status: .done, detail: "approved: \(reason)"))
+                try save(record)
+            case .wait(let reason):
+                waiting.append(ReviewBatchFolder.Item(record: record, sourcePath: imagePath(record), reason: reason))
+            }
+        }
+        guard !waiting.isEmpty else { return }
+        let number = reviewBatches[batch] == nil ? batch : (reviewBatches.keys.max() ?? batch) + 1
+        let folder = ReviewBatchFolder(root: options.root, jobID: jobID)
+        let made = try folder.write(batch: number, dropName: dropName, items: waiting)
+        CrashPoint.check("review-folder-made")
+        reviewBatches[number] = made
+        try journal.append(.reviewBatch(made))
+        for item in waiting {
+            var record = item.record
+            record.record(.review, StageOutcome(status: .waiting, detail: "waits in review/\(made.folderName)/: \(item.reason)"))
+            try save(record)
+        }
+        log("batch \(batch + 1): \(waiting.count) image(s) wait for review in review/\(made.folderName)/")
+    }
+
+    /// Reads the decisions of approved review batches into the checkpoint, then removes their folders.
+    private func readReviewDecisions() throws {
+        let folder = ReviewBatchFolder(root: options.root, jobID: jobID)
+        for number in reviewBatches.keys.sorted() {
+            guard var batch = reviewBatches[number], !batch.decided, let approved = folder.approvedFolder(of: batch) else { continue }
+            for (path, tags) in folder.decisions(in: approved, batch: batch) {
+                guard var record = records[path], record.outcome(.review)?.status == .waiting else { continue }
+                let known = Dictionary((record.lookup?.tags ?? []).map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
+                if let tags {
+                    // Tags the user kept keep their confidence and source; new ones are the user's.
+                    record.approvedTags = tags.map { known[$0.line] ?? $0 }
+                    record.record(.review, StageOutcome(status: .done, detail: "approved by you: \(tags.count) tag(s)"))
+                } else {
+                    record.approvedTags = []
+                    record.record(.review, StageOutcome(status: .done, detail: "tags rejected by you: organized untagged"))
+                }
+                try save(record)
+            }
+            batch.decided = true
+            reviewBatches[number] = batch
+            try journal.append(.reviewBatch(batch))
+            try journal.sync()
+            folder.remove(approved)
+            log("review/\(batch.folderName): your decisions were read; the batch goes on")
+        }
+    }
+
+    private func writeSidecars(_ paths: [String]) throws {
+        let store = SidecarStore(toolVersion: LibraryRun.toolVersion)
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if try recordedOff(.sidecar, &record) { continue }
+            let update = SidecarPlan.update(tags: record.approvedTags ?? [], source: record.source)
+            let (result, milliseconds) = measure {
+                Result { () throws(SidecarError) -> SidecarStore.Outcome in
+                    try store.write(update, forImage: URL(fileURLWithPath: imagePath(record)), force: options.reprocess, date: time.now)
+                }
+            }
+            switch result {
+            case .success(let outcome):
+                let detail = outcome == .skippedAlreadyProcessed ? "already written (processed marker present)" : outcome.rawValue
+                record.record(.sidecar, StageOutcome(status: .done, detail: detail, milliseconds: milliseconds))
+            case .failure(let error):
+                record.record(.sidecar, StageOutcome(status: .failed, detail: "\(error)", milliseconds: milliseconds))
+            }
+            try save(record)
+            CrashPoint.check("sidecar-written")
+        }
+    }
+
+    private func categorize(_ paths: [String]) throws {
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if options.runs(.categorize) {
+                let input = CategorizationInput(tags: record.approvedTags ?? [], facts: record.facts, origin: record.lookup?.origin ?? "none")
+                let (decision, milliseconds) = measure { categorizer.decide(input) }
+                record.category = decision
+                record.record(.categorize, StageOutcome(status: .done, detail: decision.folder, milliseconds: milliseconds))
+            } else {
+                record.category = CategoryDecision(folder: categorizer.defaultCategory, decidedBy: .fallback, reason: options.whyOff(.categorize))
+                record.record(.categorize, StageOutcome(status: .off, detail: options.whyOff(.categorize)))
+            }
+            try save(record)
+        }
+    }
+
+    private func organize(_ paths: [String]) throws {
+        let organizer = Organizer(finalFolder: finalFolder, move: options.config.library.output == .move)
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if try recordedOff(.organize, &record) { continue }
+            let source = imagePath(record)
+            let (result, milliseconds) = measure {
+                Result {
+                    let sha256 = try record.facts?.sha256 ?? FileDigest.hex(of: source, algorithm: .sha256)
+                    let bytes = try record.facts?.bytes ?? ((FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.int64Value ?? 0)
+                    return try organizer.place(
+                        source, sha256: sha256, bytes: bytes, folder: record.category?.folder ?? categorizer.defaultCategory)
+                }
+            }
+            switch result {
+            case .success(let placement):
+                record.destination = "final/" + placement.relativePath
+                record.record(
+                    .organize,
+                    StageOutcome(
+                        status: .done, detail: placement.alreadyThere ? "the same bytes were already there" : options.config.library.output.rawValue,
+                        milliseconds: milliseconds))
+            case .failure(let error):
+                record.record(.organize, StageOutcome(status: .failed, detail: "\(error)", milliseconds: milliseconds))
+            }
+            try save(record)
+            CrashPoint.check("organized")
+        }
+    }
+
+    // MARK: Reporting
+
+    private func updateCounters() {
+        var fresh = RunCounters()
+        fresh.total = records.count
+        fresh.onlineLookups = counters.onlineLookups
+        fresh.cacheHits = counters.cacheHits
+        fresh.scannedBytes = records.values.reduce(0) { $0 + ($1.facts?.bytes ?? 0) }
+        for record in records.values {
+            if record.isFinished { fresh.finished += 1 }
+            if record.outcome(.scan)?.status == .skipped { fresh.skipped += 1 }
+            if record.outcome(.scan)?.status == .refused { fresh.refused += 1 }
+            if record.outcomes.values.contains(where: { $0.status == .failed }) { fresh.failed += 1 }
+            if record.outcome(.review)?.status == .waiting { fresh.waitingForReview += 1 }
+            if record.outcome(.lookup)?.status == .waiting { fresh.waitingForQuota += 1 }
+        }
+        counters = fresh
+    }
+
+    private func writeReport() throws -> RunReport {
+        let report = RunReport(
+            job: jobID, drop: URL(fileURLWithPath: options.drop).standardizedFileURL.path, started: started, finished: Date(),
+            from: options.from, to: options.to, counters: counters, warnings: warnings,
+            images: records.values.sorted { $0.path < $1.path })
+        let folder = options.root + "/.sluice/reports/" + jobID + "-" + Self.fileTimestamp(started)
+        try report.write(to: folder)
+        log("\(jobID): \(counters.finished)/\(counters.total) done, \(counters.waitingForReview) waiting for review, "
+            + "\(counters.skipped) skipped, \(counters.refused) refused, \(counters.failed) with a failure; "
+            + "manifest \(folder)/manifest.json, errors \(folder)/errors.txt")
+        return report
+    }
+
+    /// Written into the sidecars' processed marker.
+    public static let toolVersion = "0.1.0"
+
+    static func clockTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+
+    static func fileTimestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Glibc
+import ImageLookup
+import Library
+
+/// `sluice library`: the library profile's stages without the daemon.
+struct LibraryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "library",
+        abstract: "Library profile: tag, review, sidecar and sort images into final/<Category>/.",
+        subcommands: [LibraryRunCommand.self])
+}
+
+extension LibraryStage: ExpressibleByArgument {}
+
+/// `sluice library run PATH`: one pass of the library stages over a folder of images.
+struct LibraryRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the library stages once over a folder of images (scan, lookup, review, sidecar, categorize, organize).",
+        discussion: """
+            Images go to ROOT/final/<Category>/ with <image>.<ext>.xmp beside them; images waiting for review go to \
+            ROOT/review/<drop>__batch-<n>/ (approve with RESUME or a move to reviewed/, then run again). Every image's \
+            progress is checkpointed in ROOT/.sluice/library/, so an interrupted run, run again, redoes nothing already \
+            done. The manifest and error report go to ROOT/.sluice/reports/ (named in the last line). Exits 0 when every \
+            image is done or waits, 1 when an image failed, 78 for a config error.
+            """)
+
+    @Argument(help: "The folder of images.")
+    var path: String
+    @Option(help: "Sluice root holding sluice.yaml, final/, review/ and .sluice/ (default: $SLUICE_ROOT or the current folder).")
+    var root: String?
+    @Option(help: "First stage to run after scan: scan, lookup, review, sidecar, categorize, organize.")
+    var from: LibraryStage = .scan
+    @Option(help: "Last stage to run.")
+    var to: LibraryStage = .organize
+    @Flag(help: "Process images whose sidecar already carries Sluice's processed marker, and start a fresh checkpoint.")
+    var reprocess = false
+
+    func run() async throws {
+        let rootPath = URL(fileURLWithPath: root ?? RootOption.defaultRoot()).standardizedFileURL.path
+        let configFile = rootPath + "/sluice.yaml"
+        var config = SluiceConfig()
+        if FileManager.default.fileExists(atPath: configFile) {
+            do { config = try SluiceConfig.load(from: URL(fileURLWithPath: configFile)) } catch {
+                FileHandle.standardError.write(Data("sluice: \(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+        var options = LibraryRunOptions(drop: path, root: rootPath, config: config, from: from, to: to, reprocess: reprocess)
+        options.drop = URL(fileURLWithPath: path).standardizedFileURL.path
+        var lookup: LookupSession?
+        if config.library.stages.lookup && from <= .lookup && to >= .lookup {
+            var settings = LookupSettings(config.lookup)
+            settings.version = SluiceVersion.current
+            try FileManager.default.createDirectory(atPath: rootPath + "/.sluice", withIntermediateDirectories: true)
+            lookup = try LookupSession(settings: settings.applyingEnvironment(), cache: LookupCache(path: rootPath + "/.sluice/lookup.sqlite"))
+        }
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        // On a terminal each log line first clears the progress line it replaces.
+        let prefix = onTerminal ? "\r\u{1B}[K" : ""
+        let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((prefix + line + "\n").utf8)) }
+        let redraw: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
+        let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: onTerminal ? redraw : nil)
+        let report: RunReport
+        do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
+        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup }
+        if stopped {
+            throw ExitCode(1)
+        }
+    }
+}
