@@ -52,6 +52,12 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Reverse image search and booru tags, cached in SQLite and paced to quota.
         .target(name: "ImageLookup", dependencies: ["HTTPClient", "CSQLite", "Hashing", "SystemIO"]),
+        // Terminal screens: raw mode, alternate screen, keys, resize, thumbnails (kitty, iTerm2, sixel, half blocks).
+        .target(name: "TerminalUI", dependencies: ["Imaging"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // The review model (images, tags, decisions, undo) and its files (atomic writes, noticing other writers).
+        .target(name: "ReviewSession", dependencies: ["SystemIO", "Jobs", "Imaging"]),
+        // `sluice review`'s interactive screen.
+        .target(name: "ReviewScreen", dependencies: ["TerminalUI", "ReviewSession", "Imaging"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -67,7 +73,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
-                "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "ReviewSession", "ReviewScreen", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
@@ -83,6 +89,7 @@ let package = Package(
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
+        .executableTarget(name: "bench-review", dependencies: ["TerminalUI", "ReviewScreen", "Imaging"], path: "Benchmarks/bench-review"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
@@ -102,6 +109,7 @@ let package = Package(
         .testTarget(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

@@ -11,6 +11,7 @@ struct Sluice: AsyncParsableCommand {
             InitCommand.self, WatchCommand.self, RunCommand.self, StatusCommand.self,
             PauseCommand.self, ResumeCommand.self, StopCommand.self, RetryCommand.self,
             OpenCommand.self, NormalizeCommand.self, PresetsCommand.self, LookupCommand.self, SidecarCommand.self,
+            ReviewCommand.self,
         ]
     )
 }
