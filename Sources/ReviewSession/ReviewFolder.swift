@@ -97,7 +97,7 @@ public struct ReviewFolder: Sendable {
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.appendingPathComponent(file).path)[.size] as? Int) ?? 0
         var image = ReviewImage(
-            file: file, bytes: entry?.bytes ?? bytes ?? 0, width: entry?.width, height: entry?.height,
+            file: file, bytes: entry?.bytes ?? bytes, width: entry?.width, height: entry?.height,
             source: entry?.source, similarity: entry?.similarity, tags: tags, captionBeforeNormalization: before)
         if image.width == nil, let header = try? ImageHeader.read(path: url.appendingPathComponent(file).path) {
             image.width = header.width

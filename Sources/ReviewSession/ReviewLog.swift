@@ -17,7 +17,7 @@ struct ReviewLog {
             prefix = Self.heading + "\n\n"
         }
         let text = prefix + "- \(Self.stamp(date)) \(line)\n"
-        if !manager.fileExists(atPath: file.path) { manager.createFile(atPath: file.path, contents: nil) }
+        if !manager.fileExists(atPath: file.path) { _ = manager.createFile(atPath: file.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         try handle.seekToEnd()
