@@ -123,7 +123,7 @@ enum TerminalRestore {
                 Glibc.signal(number, SIG_DFL)
                 raise(number)
             }
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
             sigaction(signal, &action, nil)
         }
         var resize = sigaction()
@@ -131,7 +131,7 @@ enum TerminalRestore {
             var byte: UInt8 = 1
             _ = Glibc.write(TerminalRestore.resizePipe.write, &byte, 1)
         }
-        resize.sa_flags = Int32(SA_RESTART)
+        resize.sa_flags = Int32(truncatingIfNeeded: SA_RESTART)
         sigaction(SIGWINCH, &resize, nil)
         atexit { TerminalRestore.restore() }
     }
