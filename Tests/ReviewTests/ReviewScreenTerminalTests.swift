@@ -136,12 +136,14 @@ import ReviewSession
         let before = fixtures.root.appendingPathComponent("stty-before.txt").path
         let after = fixtures.root.appendingPathComponent("stty-after.txt").path
         let pane = try TmuxPane()
-        try pane.type("stty -a > \(before); \(sluiceExecutable) review --root \(fixtures.root.path) --thumbnails blocks; stty -a > \(after); echo STTY-SAVED")
+        try pane.type("stty -a > \(before); \(sluiceExecutable) review --root \(fixtures.root.path) --thumbnails blocks; stty -a > \(after); echo STTY-$((1+1))-SAVED")
         #expect(await pane.waitFor("miku.jpg"))
         let pid = try #require(pane.childPID())
         kill(pid, SIGTERM)
-        #expect(await pane.waitFor("STTY-SAVED"))
-        #expect(try String(contentsOfFile: after, encoding: .utf8) == String(contentsOfFile: before, encoding: .utf8))
+        #expect(await pane.waitFor("STTY-2-SAVED"))
+        let settingsBefore = Set(try String(contentsOfFile: before, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }))
+        let settingsAfter = Set(try String(contentsOfFile: after, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }))
+        #expect(settingsBefore == settingsAfter, "changed: \(settingsBefore.symmetricDifference(settingsAfter).sorted())")
         #expect(!pane.capture().contains("sluice review ·"))
     }
 
