@@ -39,16 +39,12 @@ struct ReviewCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let rootURL = URL(fileURLWithPath: root ?? environment["SLUICE_ROOT"] ?? FileManager.default.currentDirectoryPath)
         let waiting: WaitingReview
-        do {
-            if let target {
-                waiting = try WaitingReviews.resolve(target, root: rootURL)
-            } else if let oldest = WaitingReviews.all(root: rootURL).first {
-                waiting = oldest
-            } else {
-                throw ReviewError.nothingWaiting(root: rootURL.path)
-            }
-        } catch let error as ReviewError {
-            throw ValidationError(error.description)
+        if let target {
+            waiting = try WaitingReviews.resolve(target, root: rootURL)
+        } else if let oldest = WaitingReviews.all(root: rootURL).first {
+            waiting = oldest
+        } else {
+            throw ReviewError.nothingWaiting(root: rootURL.path)
         }
         let session = try ReviewSession(folder: waiting.open())
 
