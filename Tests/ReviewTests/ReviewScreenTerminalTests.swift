@@ -22,6 +22,7 @@ import ReviewSession
         let folder = try fixtures.libraryBatch()
         let editor = try Self.fakeEditor(in: fixtures.root)
         let pane = try TmuxPane(columns: 120, rows: 40)
+        defer { pane.close() }
         let command = "EDITOR=\(editor) \(sluiceExecutable) review pixiv__batch-1 --root \(fixtures.root.path) --thumbnails blocks"
         try pane.type(command)
         #expect(await pane.waitFor { $0.contains("miku.jpg") && $0.contains("[x] hatsune miku") && $0.contains("93.1%") })
@@ -77,6 +78,7 @@ import ReviewSession
         let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tags.txt") }
             .map { folder.appendingPathComponent($0).text }
         let pane = try TmuxPane()
+        defer { pane.close() }
         try pane.type("\(sluiceExecutable) review --root \(fixtures.root.path) --thumbnails blocks")
         #expect(await pane.waitFor("miku.jpg"))
         try pane.press("A")
@@ -94,6 +96,7 @@ import ReviewSession
         defer { fixtures.remove() }
         let folder = try fixtures.libraryBatch()
         let pane = try TmuxPane()
+        defer { pane.close() }
         try pane.type("\(sluiceExecutable) review pixiv__batch-1 --root \(fixtures.root.path) --thumbnails blocks")
         #expect(await pane.waitFor("[x] hatsune miku"))
         try pane.press("Space")
@@ -115,6 +118,7 @@ import ReviewSession
         defer { fixtures.remove() }
         let (_, folder) = try fixtures.datasetJob()
         let pane = try TmuxPane()
+        defer { pane.close() }
         try pane.type("\(sluiceExecutable) review mika --root \(fixtures.root.path) --thumbnails blocks")
         #expect(await pane.waitFor { $0.contains("001.png") && $0.contains("[x] smile") && $0.contains("- highres") })
         try pane.press("r")
@@ -136,6 +140,7 @@ import ReviewSession
         let before = fixtures.root.appendingPathComponent("stty-before.txt").path
         let after = fixtures.root.appendingPathComponent("stty-after.txt").path
         let pane = try TmuxPane()
+        defer { pane.close() }
         try pane.type("stty -a > \(before); \(sluiceExecutable) review --root \(fixtures.root.path) --thumbnails blocks; stty -a > \(after); echo STTY-$((1+1))-SAVED")
         #expect(await pane.waitFor("miku.jpg"))
         let pid = try #require(pane.childPID())

@@ -12,7 +12,14 @@ final class TmuxPane {
                   "env", "-i", "PATH=/usr/bin:/bin", "TERM=screen", "HOME=/tmp", "PS1=READY$ ", "bash", "--norc", "--noprofile"])
     }
 
-    deinit { try? tmux(["kill-server"]) }
+    deinit { close() }
+
+    /// Ends the tmux server and everything in the pane.
+    func close() {
+        guard let pid = Int32((try? tmux(["display-message", "-p", "#{pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else { return }
+        _ = try? tmux(["kill-server"])
+        kill(pid, SIGKILL)  // the server survives SIGTERM here when kill-server did not reach it
+    }
 
     /// Runs a tmux command (posix_spawn + waitpid: Foundation's Process did not reap the tmux client here); its
     /// output goes through a file, since the server tmux forks would hold a pipe open.
