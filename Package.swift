@@ -79,6 +79,12 @@ let package = Package(
                 "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging", "ExifMetadata", "Hashing", "SystemIO",
                 "TagNormalization",
             ]),
+        // Terminal screens: raw mode, alternate screen, keys, resize, thumbnails (kitty, iTerm2, sixel, half blocks).
+        .target(name: "TerminalUI", dependencies: ["Imaging"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // The review model (images, tags, decisions, undo) and its files (atomic writes, noticing other writers).
+        .target(name: "ReviewSession", dependencies: ["SystemIO", "Jobs", "Imaging"]),
+        // `sluice review`'s interactive screen.
+        .target(name: "ReviewScreen", dependencies: ["TerminalUI", "ReviewSession", "Imaging"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -91,7 +97,8 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Library", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
                 "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
-                "CategoryLearning", "NASSync", .product(name: "Logging", package: "swift-log"),
+                "CategoryLearning", "NASSync", "ReviewSession", "ReviewScreen", "TerminalUI",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -111,6 +118,7 @@ let package = Package(
         .executableTarget(
             name: "bench-library", dependencies: ["Library", "Configuration", "ImageLookup", "HTTPClient", "Imaging", "Hashing", "LookupFakes"],
             path: "Benchmarks/bench-library"),
+        .executableTarget(name: "bench-review", dependencies: ["TerminalUI", "ReviewScreen", "Imaging"], path: "Benchmarks/bench-review"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
         .executableTarget(name: "bench-sync", dependencies: ["NASSync"], path: "Benchmarks/bench-sync"),
 
@@ -148,6 +156,7 @@ let package = Package(
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
                 "Hashing",
             ]),
+        .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),

@@ -7,6 +7,7 @@ packages=(
   libimage-exiftool-perl rsync openssh-server zip unzip sqlite3 procps inotify-tools python3
   python3-venv  # analyzers/wd14/install.sh makes its venv with it
   systemd man-db groff-base
+  tmux chafa  # the review screen's terminal tests; chafa is bench-review's peer
 )
 missing=()
 for package in "${packages[@]}"; do

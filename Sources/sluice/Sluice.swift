@@ -24,6 +24,7 @@ struct Sluice: AsyncParsableCommand {
             ServiceCommand.self,
             LearnCommand.self, SyncCommand.self,
             LibraryCommand.self,
+            ReviewCommand.self,
         ]
     )
 
