@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // C libraries: a module map and a shim header each; pointer work stays in one Swift file beside each user.
@@ -58,6 +60,8 @@ let package = Package(
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
                 "Configuration", "Jobs", "FolderWatch",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // Swift 6.3.1 crashes optimizing this module ("reference to top-level declaration 'memset' broken by a
             // context change" while deserializing Data.init). The module only orchestrates I/O; the hot code it
@@ -67,8 +71,9 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
-                "ExifMetadata", "Imaging", "ZipArchive", "Hashing",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // The same Swift 6.3.1 optimizer crash as Pipeline; this target only parses arguments.
             swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]),
@@ -87,6 +92,8 @@ let package = Package(
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
+        // A manual clock for driving the engine's timers in process.
+        .target(name: "TestClock", path: "Tests/Support/TestClock"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
@@ -104,6 +111,6 @@ let package = Package(
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock"]),
     ]
 )

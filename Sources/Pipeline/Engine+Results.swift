@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import Logging
 import SystemIO
 import ZipArchive
 
@@ -8,7 +9,7 @@ extension Engine {
     func failTimedOutWaits(_ jobs: [Job]) {
         for var job in jobs where job.status == .waitingDownload && job.step == .waitForResult {
             guard let started = WaitForResultStep.waitStarted(job) else { continue }
-            let limit = jobConfig(job).downloads.timeoutMinutes * 60
+            let limit = ((try? jobConfig(job)) ?? config).downloads.timeoutMinutes * 60
             guard now().timeIntervalSince(started) > limit else { continue }
             _ = job.machine.event(.fail("No downloaded zip detected within \(Self.minutes(limit)) (downloads.timeout_minutes); `sluice retry \(job.id)` waits again"))
             record(&job, .error, "FAILED: No downloaded zip detected within \(Self.minutes(limit))")
@@ -27,7 +28,7 @@ extension Engine {
         let intake = ResultIntake(layout: layout, config: config, inspectImage: inspectImage)
         let candidates = intake.candidates(since: since, isSettled: isSettled) { zip in
             if examinedCandidates.insert(Self.candidateKey(zip)).inserted {
-                output("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
+                logger.warning("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
             }
         }
         for zip in candidates {
@@ -40,7 +41,7 @@ extension Engine {
             } catch {
                 examinedCandidates.insert(key)
                 let reason = "refused \(zip.path): \(error)"
-                output(reason)
+                logger.warning("\(reason)")
                 for var job in waiting {
                     record(&job, .warning, "\(reason); still waiting for a good result")
                     trySave(job)
@@ -51,13 +52,13 @@ extension Engine {
             guard let best = scored.max(by: { $0.2.score < $1.2.score }), best.2.score >= ResultMapping.acceptScore else {
                 examinedCandidates.insert(key)
                 try? FileManager.default.removeItem(at: scratch)
-                output("\(zip.path): matches no waiting job's upload; left where it is")
+                logger.notice("\(zip.path): matches no waiting job's upload; left where it is")
                 continue
             }
             do {
                 try assign(examined, mapping: best.2, to: best.0, movingZip: intake.isInRootDownloads(zip))
             } catch {
-                output("cannot take \(zip.path) into job \(best.0.id): \(error)")
+                logger.error("cannot take \(zip.path) into job \(best.0.id): \(error)")
             }
             examinedCandidates.insert(key)
         }

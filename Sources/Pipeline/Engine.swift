@@ -1,17 +1,21 @@
 import Configuration
 import Foundation
 import Jobs
+import Logging
 import SystemIO
 
 /// Drives every job of one root through its steps: adopts settled drops, applies markers and control requests,
 /// and runs steps until every job waits or is done. Files are the truth; the engine keeps no state of its own.
-public final class Engine: @unchecked Sendable {
+///
+/// Not `Sendable` on purpose: one owner (a root's `RootLoop`, or `run --once`) calls it from one task at a time.
+public final class Engine {
     public let layout: RootLayout
-    public private(set) var config: SluiceConfig
+    /// The live config: new jobs snapshot it; a reload (`RootLoop`) replaces it between two events.
+    public internal(set) var config: SluiceConfig
     public let store: JobStore
     public let requests: ControlQueue
     let now: @Sendable () -> Date
-    let output: @Sendable (String) -> Void
+    let logger: Logger
     private let isCancelled: @Sendable () -> Bool
     private let progress: ProgressLine?
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
@@ -28,8 +32,8 @@ public final class Engine: @unchecked Sendable {
         inspectImage: @escaping @Sendable (String) throws -> ImageFacts,
         stripMetadata: @escaping @Sendable (String, URL) throws -> String? = MetadataStripping.strippedCopy(of:in:),
         now: @escaping @Sendable () -> Date = { Date() },
-        output: @escaping @Sendable (String) -> Void = { _ in },
-        isCancelled: @escaping @Sendable () -> Bool = { false },
+        logger: Logger = Logger(label: "sluice"),
+        isCancelled: @escaping @Sendable () -> Bool = { Task.isCancelled },
         progress: ProgressLine? = nil
     ) {
         self.progress = progress
@@ -41,12 +45,23 @@ public final class Engine: @unchecked Sendable {
         self.inspectImage = inspectImage
         self.stripMetadata = stripMetadata
         self.now = now
-        self.output = output
+        self.logger = logger
         self.isCancelled = isCancelled
     }
 
-    /// Swaps in a reloaded config; jobs already created keep the snapshot they started with.
-    public func replaceConfig(_ config: SluiceConfig) { self.config = config }
+    /// Takes a reloaded config: new jobs snapshot it, and jobs not yet past normalization take its preset.
+    func apply(reloaded config: SluiceConfig) {
+        let presetChanged = config.normalize.preset != self.config.normalize.preset
+        self.config = config
+        guard presetChanged, let jobs = try? currentJobs() else { return }
+        for var job in jobs where !job.status.isFinished && !job.machine.plan.hasPassed(.normalize, at: job.step) {
+            guard var snapshot = try? jobConfig(job) else { continue }
+            snapshot.normalize.preset = config.normalize.preset
+            job.configSnapshot = ConfigSnapshot.encode(snapshot)
+            record(&job, .info, "preset is now '\(config.normalize.preset)' (config reloaded)")
+            trySave(job)
+        }
+    }
 
     public var isPaused: Bool { FileManager.default.fileExists(atPath: layout.pauseMarker.path) }
 
@@ -69,7 +84,7 @@ public final class Engine: @unchecked Sendable {
         for (request, file) in requests.pending() {
             defer { requests.consume(file) }
             guard var job = try? store.load(request.jobID) else {
-                output("control request for unknown job \(request.jobID) ignored")
+                logger.warning("control request for unknown job \(request.jobID) ignored")
                 continue
             }
             if request.action == .resume && job.status == .waitingManual && job.step == .review {
@@ -124,7 +139,7 @@ public final class Engine: @unchecked Sendable {
                     DatasetFiles.isImage(other) && (other as NSString).deletingPathExtension == (name as NSString).deletingPathExtension
                 }
                 if !hasImageTwin && reportedStrays.insert(origin).inserted {
-                    output("\(layout.root.path)/\(origin): not an image or a folder; left where it is")
+                    logger.notice("\(layout.root.path)/\(origin): not an image or a folder; left where it is")
                 }
                 continue
             }
@@ -133,7 +148,7 @@ public final class Engine: @unchecked Sendable {
             let plan = folderName == "reviewed" ? StepPlan.fromReviewed : StepPlan.dataset(autotag: config.pipeline.autotag)
             var job = Job(
                 id: store.newID(dataset: dataset, now: now()), dataset: dataset, origin: origin, plan: plan,
-                configSnapshot: snapshot(config), now: now())
+                configSnapshot: ConfigSnapshot.encode(config), now: now())
             record(&job, .info, "new job for \(origin)")
             try store.save(job)
         }
@@ -141,11 +156,12 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: - Running steps
 
-    /// Runs steps until no job can progress (all wait, are done, or the engine is paused or cancelled).
+    /// Runs steps until no job can progress (all wait, are done, or the engine is paused or cancelled), or until
+    /// `limit` steps ran; returns how many ran.
     @discardableResult
-    public func runUntilIdle() -> Int {
+    public func runUntilIdle(limit: Int = .max) -> Int {
         var steps = 0
-        while !isCancelled() {
+        while !isCancelled() && steps < limit {
             applyControlRequests()
             guard !isPaused, let jobs = try? currentJobs(), var job = jobs.first(where: { $0.status.isRunnable }) else { break }
             if case .interrupted = runCurrentStep(&job) { break }
@@ -159,10 +175,10 @@ public final class Engine: @unchecked Sendable {
     private func runCurrentStep(_ job: inout Job) -> StepRun {
         if job.status == .queued { _ = job.machine.event(.start) }
         let step = job.step
-        let context = makeContext(for: job)
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
+            let context = try makeContext(for: job)
             guard let runner = stepRunner(step) else {
                 outcome = .fail("step \(step.label) is not available in this build; set pipeline.autotag: false")
                 return finish(&job, step, outcome, logCount: logCount)
@@ -179,13 +195,13 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func finish(_ job: inout Job, _ step: Step, _ outcome: StepOutcome, logCount: Int) -> StepRun {
-        for entry in job.log[logCount...] { output("\(job.id): \(entry.message)") }
+        for entry in job.log[logCount...] { log(entry.level, entry.message, job: job.id) }
         let action = job.machine.event(.stepFinished(step, outcome))
         switch action {
         case .fail(let message): record(&job, .error, "FAILED at \(step.label): \(message)")
         case .waitForUser(let reason), .waitForFile(let reason):
             record(&job, .info, "waiting: \(reason)")
-            if jobConfig(job).notify.desktop { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
+            if (try? jobConfig(job))?.notify.desktop == true { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
         case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
         default: break
         }
@@ -209,13 +225,13 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    /// The config a job runs with: the snapshot taken when it was created.
-    func jobConfig(_ job: Job) -> SluiceConfig {
-        (try? JSONDecoder().decode(SluiceConfig.self, from: Data(job.configSnapshot.utf8))) ?? config
+    /// The config a job runs with: the snapshot taken when it was created, keys added since taking their defaults.
+    func jobConfig(_ job: Job) throws(ConfigSnapshot.Unreadable) -> SluiceConfig {
+        try ConfigSnapshot.decode(job.configSnapshot)
     }
 
-    private func makeContext(for job: Job) -> StepContext {
-        let jobConfig = jobConfig(job)
+    private func makeContext(for job: Job) throws -> StepContext {
+        let jobConfig = try jobConfig(job)
         let store = self.store
         let rules: any CaptionRules
         do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
@@ -230,23 +246,27 @@ public final class Engine: @unchecked Sendable {
 
     private func currentJobs() throws -> [Job] {
         let (jobs, problems) = try store.all()
-        for problem in problems where reportedProblems.insert(problem.description).inserted { output(problem.description) }
+        for problem in problems where reportedProblems.insert(problem.description).inserted { logger.error("\(problem.description)") }
         return jobs
     }
 
     func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
         job.record(level, message, at: now())
-        output("\(job.id): \(message)")
+        log(level, message, job: job.id)
+    }
+
+    /// A job's log line, also through swift-log with the job's id as metadata.
+    func log(_ level: Job.LogEntry.Level, _ message: String, job: String) {
+        let severity: Logger.Level = switch level {
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
+        }
+        logger.log(level: severity, "\(message)", metadata: ["job": "\(job)"])
     }
 
     func trySave(_ job: Job) {
-        do { try store.save(job) } catch { output("cannot save job \(job.id): \(error)") }
-    }
-
-    private func snapshot(_ config: SluiceConfig) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(config.withoutSecrets)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        do { try store.save(job) } catch { logger.error("cannot save job \(job.id): \(error)", metadata: ["job": "\(job.id)"]) }
     }
 }
 

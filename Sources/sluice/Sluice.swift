@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `sluice` command: subcommands only parse arguments and call into the libraries.
-@main
+/// The `sluice` command: subcommands only parse arguments and call into the libraries (started by main.swift).
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",

@@ -1,0 +1,9 @@
+import Pipeline
+
+// The daemon and `run --once` read SIGTERM, SIGINT, SIGHUP and SIGUSR1 with sigwait(2): block them here, on the
+// main thread before any other thread exists, so every thread inherits the mask and an early signal waits for the
+// reader instead of killing the process. Other commands keep the default actions (Ctrl-C stops them at once).
+if let command = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("-") }), ["watch", "run"].contains(command) {
+    ControlSignals.block()
+}
+await Sluice.main()
