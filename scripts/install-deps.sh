@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   pkg-config zlib1g-dev libssl-dev libcurl4-openssl-dev libexif-dev libsqlite3-dev
   libturbojpeg0-dev libpng-dev libwebp-dev libdeflate-dev
-  libimage-exiftool-perl rsync zip unzip sqlite3 procps inotify-tools python3
+  libimage-exiftool-perl rsync zip unzip sqlite3 procps inotify-tools python3 python3-venv
 )
 missing=()
 for package in "${packages[@]}"; do

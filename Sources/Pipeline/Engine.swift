@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Hashing
 import Jobs
 import Logging
 import SystemIO
@@ -21,6 +22,8 @@ public final class Engine {
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
     let inspectImage: @Sendable (String) throws -> ImageFacts
     let stripMetadata: @Sendable (String, URL) throws -> String?
+    /// The profiles this engine runs; a new drop becomes a job of the first.
+    private let profiles: [any Profile]
     private var reportedStrays: Set<String> = []
     private var reportedProblems: Set<String> = []
     /// Result zips already looked at (path, size, mtime), so each is examined and reported once.
@@ -34,8 +37,11 @@ public final class Engine {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "sluice"),
         isCancelled: @escaping @Sendable () -> Bool = { Task.isCancelled },
-        progress: ProgressLine? = nil
+        progress: ProgressLine? = nil,
+        profiles: [any Profile] = [DatasetProfile()]
     ) {
+        precondition(!profiles.isEmpty, "an engine runs at least one profile")
+        self.profiles = profiles
         self.progress = progress
         self.layout = layout
         self.config = config
@@ -57,8 +63,12 @@ public final class Engine {
         for var job in jobs where !job.status.isFinished && !job.machine.plan.hasPassed(.normalize, at: job.step) {
             guard var snapshot = try? jobConfig(job) else { continue }
             snapshot.normalize.preset = config.normalize.preset
+            do { try fixPreset(&job, from: snapshot) } catch {
+                record(&job, .warning, "keeping preset '\(job.preset?.name ?? "")': the reloaded one does not load: \(error)")
+                trySave(job)
+                continue
+            }
             job.configSnapshot = ConfigSnapshot.encode(snapshot)
-            record(&job, .info, "preset is now '\(config.normalize.preset)' (config reloaded)")
             trySave(job)
         }
     }
@@ -83,26 +93,16 @@ public final class Engine {
     public func applyControlRequests() {
         for (request, file) in requests.pending() {
             defer { requests.consume(file) }
-            guard var job = try? store.load(request.jobID) else {
+            guard let job = try? store.load(request.jobID) else {
                 logger.warning("control request for unknown job \(request.jobID) ignored")
                 continue
             }
-            if request.action == .resume && job.status == .waitingManual && job.step == .review {
-                job.artifacts.extras[ReviewStep.approvedKey] = "yes"
-            }
-            if request.action == .retry && job.step == .waitForResult {
-                job.artifacts.extras[WaitForResultStep.waitStartedKey] = nil
-            }
-            let before = job.status
-            _ = job.machine.event(request.event)
-            let effect = job.status == before ? "no change (\(before.rawValue))" : "\(before.rawValue) → \(job.status.rawValue)"
-            record(&job, .info, "\(request.action.rawValue) requested by \(request.origin): \(effect)")
-            trySave(job)
+            apply(.control(request.action, origin: request.origin), to: job)
         }
     }
 
     private func applyReviewMarkers(_ jobs: [Job]) throws {
-        for var job in jobs where job.status == .waitingManual && job.step == .review {
+        for job in jobs where job.status == .waitingManual && job.step == .review {
             var origin: String?
             if let name = job.artifacts.reviewFolder {
                 let marker = layout.review.appendingPathComponent(name).appendingPathComponent(resumeMarkerName)
@@ -112,10 +112,7 @@ public final class Engine {
                 origin = "move to reviewed/\(moved.lastPathComponent)"
             }
             guard let origin else { continue }
-            job.artifacts.extras[ReviewStep.approvedKey] = "yes"
-            _ = job.machine.event(.resume)
-            record(&job, .info, "resumed by \(origin)")
-            try store.save(job)
+            try applyOrThrow(.reviewApproved(origin: origin), to: job)
         }
     }
 
@@ -145,9 +142,10 @@ public final class Engine {
             }
             guard isSettled(url) else { continue }
             let dataset = isDirectory.boolValue ? name : (name as NSString).deletingPathExtension
-            let plan = folderName == "reviewed" ? StepPlan.fromReviewed : StepPlan.dataset(autotag: config.pipeline.autotag)
+            let profile = profiles[0]
+            let plan = profile.plan(for: folderName == "reviewed" ? .reviewed : .inbox, config: config)
             var job = Job(
-                id: store.newID(dataset: dataset, now: now()), dataset: dataset, origin: origin, plan: plan,
+                id: store.newID(dataset: dataset, now: now()), dataset: dataset, profile: profile.name, origin: origin, plan: plan,
                 configSnapshot: ConfigSnapshot.encode(config), now: now())
             record(&job, .info, "new job for \(origin)")
             try store.save(job)
@@ -178,9 +176,15 @@ public final class Engine {
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
+            if job.preset == nil {
+                do { try fixPreset(&job, from: try jobConfig(job)) } catch {
+                    return finish(&job, step, .fail("\(error)"), logCount: logCount)
+                }
+                trySave(job)
+            }
             let context = try makeContext(for: job)
-            guard let runner = stepRunner(step) else {
-                outcome = .fail("step \(step.label) is not available in this build; set pipeline.autotag: false")
+            guard let runner = worker(for: job) else {
+                outcome = .fail("step \(step.label) of profile '\(job.profile)' is not available in this build")
                 return finish(&job, step, outcome, logCount: logCount)
             }
             CrashPoint.check("before:\(step.rawValue)")
@@ -210,19 +214,10 @@ public final class Engine {
         return .finished
     }
 
-    private func stepRunner(_ step: Step) -> (any PipelineStep)? {
-        switch step {
-        case .adopt: AdoptStep()
-        case .index: IndexStep(inspect: inspectImage)
-        case .normalize: NormalizeStep()
-        case .review: ReviewStep()
-        case .finalCleanup: FinalCleanupStep()
-        case .finalZip: FinalZipStep()
-        case .autotagZip: AutotagZipStep(stripMetadata: stripMetadata)
-        case .waitForResult: WaitForResultStep()
-        case .extract: MapResultStep()
-        case .done: nil
-        }
+    /// The worker of the job's current step, from the job's own profile.
+    private func worker(for job: Job) -> (any PipelineStep)? {
+        let profile = profiles.first { $0.name == job.profile }
+        return profile?.worker(for: job.step, tools: StepTools(inspectImage: inspectImage, stripMetadata: stripMetadata))
     }
 
     /// The config a job runs with: the snapshot taken when it was created, keys added since taking their defaults.
@@ -230,13 +225,30 @@ public final class Engine {
         try ConfigSnapshot.decode(job.configSnapshot)
     }
 
+    /// Resolves the job's preset once, keeps its resolved JSON in the job folder and records its name and SHA-256,
+    /// so editing the preset file later never changes a job that already started.
+    func fixPreset(_ job: inout Job, from config: SluiceConfig) throws {
+        let rules = try makeCaptionRules(config, layout)
+        let folder = JobFolder(store.folder(of: job.id))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        try FileOperations.writeAtomically(Data(rules.resolvedPreset.utf8), to: folder.preset)
+        job.preset = Job.PresetRecord(name: config.normalize.preset, sha256: try FileDigest.hex(of: folder.preset.path))
+        record(&job, .info, "preset '\(config.normalize.preset)' fixed for this job (SHA-256 \(job.preset?.sha256.prefix(12) ?? ""))")
+    }
+
     private func makeContext(for job: Job) throws -> StepContext {
-        let jobConfig = try jobConfig(job)
+        var jobConfig = try jobConfig(job)
         let store = self.store
+        let folder = JobFolder(store.folder(of: job.id))
         let rules: any CaptionRules
-        do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
+        var rulesConfig = jobConfig
+        if job.preset != nil { rulesConfig.normalize.preset = folder.preset.path }
+        do { rules = try makeCaptionRules(rulesConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
+        if let preset = job.preset { jobConfig.normalize.preset = preset.name }
+        let index: DatasetIndex? = FileManager.default.fileExists(atPath: folder.index.path)
+            ? try JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil
         return StepContext(
-            layout: layout, config: jobConfig, jobFolder: store.folder(of: job.id), captionRules: rules, now: now,
+            layout: layout, config: jobConfig, folder: folder, index: index, captionRules: rules, now: now,
             isCancelled: isCancelled,
             progress: { [progress] done, total in progress?.update(job: job.id, step: job.step.label, done: done, total: total) },
             checkpoint: { try store.save($0) })
@@ -248,6 +260,23 @@ public final class Engine {
         let (jobs, problems) = try store.all()
         for problem in problems where reportedProblems.insert(problem.description).inserted { logger.error("\(problem.description)") }
         return jobs
+    }
+
+    /// Applies a decision (`JobDecisions`) to a job: logs its lines and saves the job when it changed.
+    func apply(_ event: JobDecisions.Event, to job: Job) {
+        if let decided = decide(event, job) { trySave(decided) }
+    }
+
+    /// As `apply`, but a failed save is thrown to the caller.
+    func applyOrThrow(_ event: JobDecisions.Event, to job: Job) throws {
+        if let decided = decide(event, job) { try store.save(decided) }
+    }
+
+    private func decide(_ event: JobDecisions.Event, _ job: Job) -> Job? {
+        var (decided, lines) = JobDecisions.decide(job, event)
+        guard decided != job || !lines.isEmpty else { return nil }
+        for line in lines { record(&decided, line.level, line.message) }
+        return decided
     }
 
     func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
@@ -273,6 +302,7 @@ public final class Engine {
 /// Stands in when the configured preset cannot be loaded, so the step fails with the preset's error.
 struct FailingCaptionRules: CaptionRules {
     let error: String
+    var resolvedPreset: String { "" }
     func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String { throw StepFailure(error) }
     func finalCaption(_ text: String, file: String) throws -> String { throw StepFailure(error) }
 }
