@@ -45,9 +45,11 @@ public struct Daemon {
         let router = SignalRouter(signals: signals, loops: loops, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: loops.map { .init(service: $0) } + [.init(service: router, successTerminationBehavior: .ignore)],
+                services: loops.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + [ServiceGroupConfiguration.ServiceConfiguration(service: router, successTerminationBehavior: .ignore)],
                 logger: logger))
         router.group.withLock { $0 = group }
-        try await withExtendedLifetime(locks) { try await group.run() }
+        defer { withExtendedLifetime(locks) {} }
+        try await group.run()
     }
 }

@@ -245,8 +245,8 @@ public final class Engine {
         if job.preset != nil { rulesConfig.normalize.preset = folder.preset.path }
         do { rules = try makeCaptionRules(rulesConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
         if let preset = job.preset { jobConfig.normalize.preset = preset.name }
-        let index: DatasetIndex? = FileManager.default.fileExists(atPath: folder.index.path)
-            ? try JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil
+        let index: DatasetIndex? = try FileManager.default.fileExists(atPath: folder.index.path)
+            ? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil
         return StepContext(
             layout: layout, config: jobConfig, folder: folder, index: index, captionRules: rules, now: now,
             isCancelled: isCancelled,

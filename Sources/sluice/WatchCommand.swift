@@ -45,10 +45,9 @@ struct RunCommand: AsyncParsableCommand {
     private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) async throws {
         let lock: FileLock
         do { lock = try FileLock(path: layout.lockFile.path) } catch { throw CLIError("\(error)") }
-        try await withExtendedLifetime(lock) {
-            try await OnceRunner.run(signals: ControlSignals.received, logger: EngineWiring.logger) {
-                EngineWiring.engine(layout: layout, config: config)
-            }
+        defer { withExtendedLifetime(lock) {} }
+        try await OnceRunner.run(signals: ControlSignals.received, logger: EngineWiring.logger) {
+            EngineWiring.engine(layout: layout, config: config)
         }
     }
 }

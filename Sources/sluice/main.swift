@@ -1,3 +1,4 @@
+import Logging
 import Pipeline
 
 // The daemon and `run --once` read SIGTERM, SIGINT, SIGHUP and SIGUSR1 with sigwait(2): block them here, on the
@@ -6,4 +7,6 @@ import Pipeline
 if let command = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("-") }), ["watch", "run"].contains(command) {
     ControlSignals.block()
 }
+// Log lines go to stderr, so stdout stays the commands' output (the service branch's SluiceLogging replaces this).
+LoggingSystem.bootstrap(StreamLogHandler.standardError)
 await Sluice.main()

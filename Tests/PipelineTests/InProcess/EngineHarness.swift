@@ -55,7 +55,7 @@ final class EngineHarness: Sendable {
 
     func request(_ action: ControlRequest.Action, for job: Job) throws {
         try ControlQueue(stateDirectory: layout.state).submit(
-            ControlRequest(jobID: job.id, action: action, requestedAt: clock.date, origin: "test"))
+            ControlRequest(jobID: job.id, action: action, requestedAt: Date(), origin: "test"))
     }
 
     func touch(_ relativePath: String) {
