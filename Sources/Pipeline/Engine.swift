@@ -73,6 +73,14 @@ public final class Engine {
         }
     }
 
+    /// One line for the service manager: how many jobs run and how many wait for the user.
+    public func summaryLine() -> String {
+        let jobs = (try? store.all().jobs) ?? []
+        let running = jobs.filter(\.status.isRunnable).count
+        let waiting = jobs.filter { $0.status == .waitingManual || $0.status == .waitingDownload }.count
+        return "\(layout.root.lastPathComponent): \(running) running, \(waiting) waiting for you"
+    }
+
     public var isPaused: Bool { FileManager.default.fileExists(atPath: layout.pauseMarker.path) }
 
     // MARK: - Reconcile
@@ -173,15 +181,15 @@ public final class Engine {
     private func runCurrentStep(_ job: inout Job) -> StepRun {
         if job.status == .queued { _ = job.machine.event(.start) }
         let step = job.step
+        if job.preset == nil {
+            do { try fixPreset(&job, from: try jobConfig(job)) } catch {
+                return finish(&job, step, .fail("\(error)"), logCount: job.log.count)
+            }
+            trySave(job)
+        }
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
-            if job.preset == nil {
-                do { try fixPreset(&job, from: try jobConfig(job)) } catch {
-                    return finish(&job, step, .fail("\(error)"), logCount: logCount)
-                }
-                trySave(job)
-            }
             let context = try makeContext(for: job)
             guard let runner = worker(for: job) else {
                 outcome = .fail("step \(step.label) of profile '\(job.profile)' is not available in this build")

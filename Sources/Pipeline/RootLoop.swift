@@ -132,6 +132,8 @@ private struct LoopState {
     let engine: Engine
     let logger: Logger
     var settled: [URL: EntrySnapshot] = [:]
+    /// The summary last sent to the service manager.
+    var status = ""
 
     init(engine: Engine, logger: Logger) {
         self.engine = engine
@@ -139,12 +141,17 @@ private struct LoopState {
     }
 
     /// Everything that can progress now: requests, markers, drops, then steps until every job waits.
-    func work() {
+    mutating func work() {
         do {
             try engine.reconcile(isSettled: isSettled)
             engine.runUntilIdle()
         } catch {
             logger.error("\(engine.layout.root.path): \(error)")
+        }
+        let summary = engine.summaryLine()
+        if summary != status {
+            status = summary
+            ServiceNotification.status(summary)
         }
     }
 

@@ -10,6 +10,8 @@ import Testing
     static func olderSnapshot(repeats: Int) throws -> String {
         var config = SluiceConfig()
         config.final.repeats = repeats
+        config.final.layout = .kohya
+        config.pipeline.autoApproveReview = true
         var object = try #require(try JSONSerialization.jsonObject(with: Data(ConfigSnapshot.encode(config).utf8)) as? [String: Any])
         var index = try #require(object["index"] as? [String: Any])
         #expect(index.removeValue(forKey: "batchSize") != nil, "the key this test removes exists: \(index.keys.sorted())")
@@ -30,17 +32,13 @@ import Testing
     }
 
     @Test func aJobWithAnOlderSnapshotRunsWithItsOwnValues() throws {
-        let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0\npipeline.auto_approve_review: true\nfinal.layout: kohya")
+        let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0")
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("old", images: 2)
+        try harness.drop("old", images: 2)
         try engine.reconcile { _ in true }
         var job = try harness.onlyJob()
-        var older = try #require(try JSONSerialization.jsonObject(with: Data(try Self.olderSnapshot(repeats: 7).utf8)) as? [String: Any])
-        var final = try #require(older["final"] as? [String: Any])
-        final["layout"] = "kohya"
-        older["final"] = final
-        job.configSnapshot = String(decoding: try JSONSerialization.data(withJSONObject: older), as: UTF8.self)
+        job.configSnapshot = try Self.olderSnapshot(repeats: 7)
         try JobStore(stateDirectory: harness.layout.state).save(job)
 
         engine.runUntilIdle()

@@ -21,7 +21,7 @@ import Testing
         let harness = try EngineHarness(config: Self.noRoundTrip)
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("mika", images: 3)
+        try harness.drop("mika", images: 3)
         try engine.reconcile { _ in true }
         #expect(try harness.onlyJob().status == .queued)
         #expect(try harness.onlyJob().step == .adopt)
@@ -47,7 +47,7 @@ import Testing
         let harness = try EngineHarness(config: Self.noRoundTrip)
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("direct", images: 2, into: "reviewed")
+        try harness.drop("direct", images: 2, into: "reviewed")
         try engine.reconcile { _ in true }
         #expect(try Self.stepByStep(engine, harness) == ["RUNNING index", "RUNNING final_cleanup", "RUNNING final_zip", "COMPLETED done"])
         #expect(harness.finalZips().count == 1)
@@ -69,7 +69,7 @@ import Testing
         let harness = try EngineHarness(config: "pipeline.autotag: true\nwatch.settle_ms: 0\ndownloads.timeout_minutes: 30")
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("tagme", images: 2)
+        try harness.drop("tagme", images: 2)
         try engine.reconcile { _ in true }
         #expect(try Self.stepByStep(engine, harness) == [
             "RUNNING index", "RUNNING autotag_zip", "RUNNING wait_for_result", "WAITING_DOWNLOAD wait_for_result",
@@ -96,7 +96,7 @@ import Testing
         let harness = try EngineHarness(config: Self.noRoundTrip + "\npipeline.auto_approve_review: true")
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("ctl", images: 2)
+        try harness.drop("ctl", images: 2)
         try engine.reconcile { _ in true }
         #expect(engine.runUntilIdle(limit: stepsBefore) == stepsBefore)
         let before = try harness.onlyJob()

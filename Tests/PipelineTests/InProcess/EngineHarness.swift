@@ -59,7 +59,7 @@ final class EngineHarness: Sendable {
     }
 
     func touch(_ relativePath: String) {
-        FileManager.default.createFile(atPath: layout.root.appendingPathComponent(relativePath).path, contents: nil)
+        _ = FileManager.default.createFile(atPath: layout.root.appendingPathComponent(relativePath).path, contents: nil)
     }
 
     func finalZips() -> [URL] {
@@ -95,12 +95,9 @@ final class CapturedLog: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let job = metadata?["job"].map { "[\($0)] " } ?? ""
-            sink.append("\(level) \(job)\(message)")
+        func log(event: LogEvent) {
+            let job = event.metadata?["job"].map { "[\($0)] " } ?? ""
+            sink.append("\(event.level) \(job)\(event.message)")
         }
     }
 }

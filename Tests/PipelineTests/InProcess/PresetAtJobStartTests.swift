@@ -27,7 +27,7 @@ import Testing
         let harness = try Self.harness(trigger: "firststyle")
         defer { harness.remove() }
         let engine = try harness.engine()
-        harness.drop("fixed", images: 2)
+        try harness.drop("fixed", images: 2)
         try engine.reconcile { _ in true }
         #expect(engine.runUntilIdle(limit: 1) == 1, "adopt ran and fixed the preset")
         let started = try harness.onlyJob()
@@ -55,7 +55,7 @@ import Testing
         try "{\n  \"name\": \"mine\",\n  \"remove_tags\": [1, \n".write(
             to: harness.layout.root.appendingPathComponent("presets/mine.json"), atomically: true, encoding: .utf8)
         let engine = try harness.engine()
-        harness.drop("broken", images: 2)
+        try harness.drop("broken", images: 2)
         try engine.reconcile { _ in true }
         engine.runUntilIdle()
         let job = try harness.onlyJob()
