@@ -1,3 +1,4 @@
+import ArgumentParser
 import Logging
 import Pipeline
 
@@ -9,4 +10,19 @@ if let command = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix(
 }
 // Log lines go to stderr, so stdout stays the commands' output (the service branch's SluiceLogging replaces this).
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
-await Sluice.main()
+await runSluice()
+
+/// What ArgumentParser's async `main()` does. In an async function, so `run()` resolves to the async requirement
+/// (written as top-level code, it resolved to the synchronous one, which prints help).
+func runSluice() async {
+    do {
+        var command = try await Sluice.asyncParseAsRoot(nil)
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    } catch {
+        Sluice.exit(withError: error)
+    }
+}
