@@ -114,14 +114,31 @@ import Testing
         #expect(status.stdout.contains("PAUSED"), "the pause was applied by the run: \(status.stdout)\(run.stderr)")
     }
 
-    /// SIGTERM right after start (before any handler could have been installed) still exits 0.
+    /// SIGTERM as soon as the process has set up its signal mask (before the engine, the watcher or any handler
+    /// runs) still ends in a clean exit 0, for the daemon and for `run --once`.
     @Test(arguments: ["watch", "run"]) func sigtermAtOnceExitsCleanly(_ command: String) async throws {
         let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
         let process = try SluiceProcess(command == "watch" ? ["watch", root.url.path] : ["run", root.url.path, "--once"])
         defer { process.signal(SIGKILL) }
+        let pid = process.process.processIdentifier
+        #expect(await eventually(timeout: 10, every: 0.001) { Self.sigtermIsBlockedOrCaught(pid) || !process.process.isRunning })
         process.signal(SIGTERM)
         #expect(await process.waitForExit(timeout: 30) == 0, "\(process.stderr)")
         #expect(process.process.terminationReason == .exit, "exited, not killed by the signal")
+    }
+
+    /// Whether any thread of `pid` blocks SIGTERM or the process has a handler for it (from /proc/PID/task/*/status).
+    static func sigtermIsBlockedOrCaught(_ pid: Int32) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let bit = UInt64(1) << UInt64(SIGTERM - 1)
+        return tasks.contains { task in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
+            return status.split(separator: "\n").contains { line in
+                let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, parts[0] == "SigBlk" || parts[0] == "SigCgt", let mask = UInt64(parts[1], radix: 16) else { return false }
+                return mask & bit != 0
+            }
+        }
     }
 }
