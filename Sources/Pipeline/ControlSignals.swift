@@ -1,26 +1,24 @@
 import Foundation
 import Glibc
 
-/// SIGTERM, SIGINT, SIGHUP and SIGUSR1 for the daemon and `run --once`. They are blocked from the first line of
-/// `main`, so one that comes early waits instead of killing the process; then a handler that only writes the
-/// signal's number into a pipe is installed (write(2) is async-signal-safe), and one thread reads the pipe and
-/// posts each number: no other code runs in signal context.
+/// SIGTERM, SIGINT, SIGHUP and SIGUSR1 for the daemon and `run --once`. From the first line of `main` they are
+/// blocked and handled by a handler that only writes the signal's number into a pipe (write(2) is
+/// async-signal-safe), so one that comes early waits instead of killing the process; one thread reads the pipe and
+/// posts each number. No other code runs in signal context.
 public enum ControlSignals {
     /// The signals Sluice acts on.
     public static let numbers: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGUSR1]
 
-    /// Blocks the signals in the calling thread; threads started after inherit the mask. Call it first in main.
-    public static func block() {
+    /// Blocks the signals in the calling thread (threads started after inherit the mask) and installs the handler,
+    /// so from here on none of them kills the process; until `received` is read they wait in the pipe. Call it first
+    /// in main.
+    public static func takeOver() {
         var set = signalSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
-    /// The signals as they arrive, read by one thread started on first use; one consumer per process.
-    public static let received: AsyncStream<Int32> = {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .unbounded)
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { return stream }
+        guard pipe(&ends) == 0 else { return }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        readEnd = ends[0]
         writeEnd = ends[1]
         for number in numbers {
             var action = sigaction()
@@ -32,7 +30,13 @@ public enum ControlSignals {
             sigemptyset(&action.sa_mask)
             sigaction(number, &action, nil)
         }
-        let readEnd = ends[0]
+    }
+
+    /// The signals as they arrive (after `takeOver()`), read by one thread started on first use; one consumer.
+    public static let received: AsyncStream<Int32> = {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .unbounded)
+        let readEnd = ControlSignals.readEnd
+        guard readEnd >= 0 else { return stream }
         let reader = Thread {
             // This thread takes the signals: one that waited while blocked is delivered now.
             var set = signalSet()
@@ -48,6 +52,8 @@ public enum ControlSignals {
         return stream
     }()
 
+    /// The pipe's read end, set once by `takeOver()`.
+    nonisolated(unsafe) private static var readEnd: Int32 = -1
     /// The pipe's write end, for the handler. Set once, before any handler is installed, and only read after.
     nonisolated(unsafe) private static var writeEnd: Int32 = -1
 

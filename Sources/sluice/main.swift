@@ -2,11 +2,11 @@ import ArgumentParser
 import Logging
 import Pipeline
 
-// The daemon and `run --once` read SIGTERM, SIGINT, SIGHUP and SIGUSR1 with sigwait(2): block them here, on the
-// main thread before any other thread exists, so every thread inherits the mask and an early signal waits for the
-// reader instead of killing the process. Other commands keep the default actions (Ctrl-C stops them at once).
+// The daemon and `run --once` act on SIGTERM, SIGINT, SIGHUP and SIGUSR1: take them over here, before any other
+// thread exists, so an early one waits for the engine instead of killing the process. Other commands keep the
+// default actions (Ctrl-C stops them at once).
 if let command = CommandLine.arguments.dropFirst().first(where: { !$0.hasPrefix("-") }), ["watch", "run"].contains(command) {
-    ControlSignals.block()
+    ControlSignals.takeOver()
 }
 // Log lines go to stderr, so stdout stays the commands' output (the service branch's SluiceLogging replaces this).
 LoggingSystem.bootstrap(StreamLogHandler.standardError)

@@ -128,17 +128,15 @@ import Testing
         #expect(process.process.terminationReason == .exit, "exited, not killed by the signal")
     }
 
-    /// Whether any thread of `pid` blocks SIGTERM or the process has a handler for it (from /proc/PID/task/*/status).
+    /// Whether the main thread of `pid` blocks SIGTERM or the process handles it (/proc/PID/status): the moment
+    /// `main` has taken the signals over, before the engine, the watcher or the signal reader exist.
     static func sigtermIsBlockedOrCaught(_ pid: Int32) -> Bool {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let bit = UInt64(1) << UInt64(SIGTERM - 1)
-        return tasks.contains { task in
-            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
-            return status.split(separator: "\n").contains { line in
-                let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, parts[0] == "SigBlk" || parts[0] == "SigCgt", let mask = UInt64(parts[1], radix: 16) else { return false }
-                return mask & bit != 0
-            }
+        return status.split(separator: "\n").contains { line in
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0] == "SigBlk" || parts[0] == "SigCgt", let mask = UInt64(parts[1], radix: 16) else { return false }
+            return mask & bit != 0
         }
     }
 }
