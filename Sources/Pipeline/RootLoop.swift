@@ -82,7 +82,9 @@ public struct RootLoop: Service {
             case .reloadConfig:
                 if let restart = state.reload(from: layout.configFile), restart, watches {
                     watcher?.cancel()
-                    watcher = try? startWatching(state.engine.config)
+                    do { watcher = try startWatching(state.engine.config) } catch {
+                        logger.error("\(error); \(layout.root.path) is not watched until the next reload")
+                    }
                 }
                 ServiceNotification.ready(status: "watching \(layout.root.path)")
             case .controlRequest, .tick: break

@@ -41,7 +41,7 @@ import Testing
             try harness.write(config: "pipeline.autotag: false\nwatch.settle_ms: 20")
             loop.post(.reloadConfig)
             #expect(await eventually { harness.log.contains("600000 → 20") }, "\(harness.log.text)")
-            #expect(await eventually(timeout: 20) { Self.status(harness) == .waitingManual }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 60) { Self.status(harness) == .waitingManual }, "\(harness.log.text)")
         }
     }
 
