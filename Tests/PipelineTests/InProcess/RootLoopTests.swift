@@ -59,6 +59,23 @@ import Testing
         }
     }
 
+    @Test func aReloadedPresetReachesAJobNotYetNormalized() async throws {
+        let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0")
+        defer { harness.remove() }
+        let engine = try harness.engine()
+        try harness.drop("early", images: 2)
+        try engine.reconcile { _ in true }
+        #expect(engine.runUntilIdle(limit: 1) == 1, "adopt ran; the job starts with the anime preset")
+        #expect(try harness.onlyJob().preset?.name == "anime")
+        harness.touch("PAUSE")
+        try await Self.withLoop(harness) { loop in
+            try harness.write(config: "pipeline.autotag: false\nwatch.settle_ms: 0\nnormalize.preset: manga")
+            loop.post(.reloadConfig)
+            #expect(await eventually { (try? harness.onlyJob())?.preset?.name == "manga" }, "\(harness.log.text)")
+            #expect(harness.log.contains("normalize.preset"), "the change is logged: \(harness.log.text)")
+        }
+    }
+
     @Test func theTimerTickOnTheTestClockFailsAWaitThatTimedOut() async throws {
         let harness = try EngineHarness(config: "pipeline.autotag: true\nwatch.settle_ms: 0\ndownloads.timeout_minutes: 5")
         defer { harness.remove() }
