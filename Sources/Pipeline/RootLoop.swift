@@ -50,16 +50,16 @@ public struct RootLoop: Service {
     public func run() async throws {
         let executor = ThreadExecutor(name: "sluice-root")
         defer { executor.shutdown() }
-        try await cancelWhenGracefulShutdown {
-            try await withTaskExecutorPreference(executor) {
-                try await loop()
-            }
+        // Everything the loop starts (the shutdown watch included) prefers the root's thread, so a busy shared pool
+        // never delays it.
+        try await withTaskExecutorPreference(executor) {
+            try await cancelWhenGracefulShutdown { try await loop(on: executor) }
         }
     }
 
-    private func loop() async throws {
+    private func loop(on executor: ThreadExecutor) async throws {
         var state = LoopState(engine: makeEngine(initialConfig), logger: logger)
-        let ticker = Task { [clock, tickInterval, continuation] in
+        let ticker = Task(executorPreference: executor) { [clock, tickInterval, continuation] in
             while (try? await clock.sleep(for: tickInterval)) != nil { continuation.yield(.tick) }
         }
         var watcher: Task<Void, Never>?
@@ -67,7 +67,7 @@ public struct RootLoop: Service {
             ticker.cancel()
             watcher?.cancel()
         }
-        if watches { watcher = try startWatching(state.engine.config) }
+        if watches { watcher = try startWatching(state.engine.config, on: executor) }
         logger.info("watching \(layout.root.path)")
         state.work()
         ServiceNotification.ready(status: "watching \(layout.root.path)")
@@ -82,7 +82,7 @@ public struct RootLoop: Service {
             case .reloadConfig:
                 if let restart = state.reload(from: layout.configFile), restart, watches {
                     watcher?.cancel()
-                    do { watcher = try startWatching(state.engine.config) } catch {
+                    do { watcher = try startWatching(state.engine.config, on: executor) } catch {
                         logger.error("\(error); \(layout.root.path) is not watched until the next reload")
                     }
                 }
@@ -94,7 +94,7 @@ public struct RootLoop: Service {
     }
 
     /// Starts the drop detector with the config's watch settings; its events are posted to this loop.
-    private func startWatching(_ config: SluiceConfig) throws -> Task<Void, Never> {
+    private func startWatching(_ config: SluiceConfig, on executor: ThreadExecutor) throws -> Task<Void, Never> {
         let force = config.watch.forcePolling
         var drops = [layout.inbox, layout.reviewed, layout.downloads].map { WatchedDirectory($0, recursive: true, forcePolling: force) }
         for extra in config.downloads.extraDirectories {
@@ -115,7 +115,7 @@ public struct RootLoop: Service {
             logger.notice("\(polled.path): network file system or forced polling; polling every \(config.watch.pollIntervalMilliseconds) ms")
         }
         let loop = self
-        return Task {
+        return Task(executorPreference: executor) {
             for await event in detector.events {
                 switch event {
                 case .settled(let drop): loop.post(.dropSettled(drop))

@@ -1,20 +1,20 @@
 import Foundation
 
 /// A task executor with a thread of its own: a root's steps block on file I/O for minutes, and must not hold one of
-/// the few shared cooperative threads the watchers and the signal reader need meanwhile.
-final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+/// the few shared cooperative threads the watchers and the signal reader need meanwhile. Child tasks inherit it.
+public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     // Safe: `jobs` and `running` are only touched with `condition` locked.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var running = true
 
-    init(name: String) {
+    public init(name: String) {
         let thread = Thread { [self] in drain() }
         thread.name = name
         thread.start()
     }
 
-    func enqueue(_ job: UnownedJob) {
+    public func enqueue(_ job: UnownedJob) {
         condition.withLock {
             jobs.append(job)
             condition.signal()
@@ -22,7 +22,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Ends the thread once the jobs already queued have run.
-    func shutdown() {
+    public func shutdown() {
         condition.withLock {
             running = false
             condition.signal()

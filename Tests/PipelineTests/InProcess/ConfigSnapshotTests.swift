@@ -31,21 +31,23 @@ import Testing
         #expect(throws: ConfigSnapshot.Unreadable.self) { try ConfigSnapshot.decode("{\"final\": {\"repeats\": \"many\"}}") }
     }
 
-    @Test func aJobWithAnOlderSnapshotRunsWithItsOwnValues() throws {
-        let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0")
-        defer { harness.remove() }
-        let engine = try harness.engine()
-        try harness.drop("old", images: 2)
-        try engine.reconcile { _ in true }
-        var job = try harness.onlyJob()
-        job.configSnapshot = try Self.olderSnapshot(repeats: 7)
-        try JobStore(stateDirectory: harness.layout.state).save(job)
+    @Test func aJobWithAnOlderSnapshotRunsWithItsOwnValues() async throws {
+        try await onOwnThread {
+            let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0")
+            defer { harness.remove() }
+            let engine = try harness.engine()
+            try harness.drop("old", images: 2)
+            try engine.reconcile { _ in true }
+            var job = try harness.onlyJob()
+            job.configSnapshot = try Self.olderSnapshot(repeats: 7)
+            try JobStore(stateDirectory: harness.layout.state).save(job)
 
-        engine.runUntilIdle()
-        #expect(try harness.onlyJob().status == .completed, "\(harness.log.text)")
-        let zip = try #require(harness.finalZips().first)
-        let names = try ZipInspection.contents(of: zip).keys
-        #expect(names.allSatisfy { $0.hasPrefix("7_old/") }, "repeats from the job's snapshot: \(names.sorted())")
+            engine.runUntilIdle()
+            #expect(try harness.onlyJob().status == .completed, "\(harness.log.text)")
+            let zip = try #require(harness.finalZips().first)
+            let names = try ZipInspection.contents(of: zip).keys
+            #expect(names.allSatisfy { $0.hasPrefix("7_old/") }, "repeats from the job's snapshot: \(names.sorted())")
+        }
     }
 
     @Test func changesNameEveryKeyThatDiffers() {
