@@ -34,14 +34,14 @@ import Testing
         let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 600000")
         defer { harness.remove() }
         try await Self.withLoop(harness, watches: true) { loop in
-            #expect(await eventually { harness.log.contains("watching") })
+            #expect(await eventually(timeout: 90) { harness.log.contains("watching") })
             try harness.drop("late", images: 2)
             #expect(try harness.jobs().isEmpty, "ten minutes of settling have not passed")
 
             try harness.write(config: "pipeline.autotag: false\nwatch.settle_ms: 20")
             loop.post(.reloadConfig)
-            #expect(await eventually { harness.log.contains("600000 → 20") }, "\(harness.log.text)")
-            #expect(await eventually(timeout: 60) { Self.status(harness) == .waitingManual }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { harness.log.contains("600000 → 20") }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { Self.status(harness) == .waitingManual }, "\(harness.log.text)")
         }
     }
 
@@ -51,11 +51,11 @@ import Testing
         try await Self.withLoop(harness) { loop in
             try "pipeline:\n  autotag: [false\n".write(to: harness.layout.configFile, atomically: true, encoding: .utf8)
             loop.post(.reloadConfig)
-            #expect(await eventually { harness.log.contains("keeping the previous config") }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { harness.log.contains("keeping the previous config") }, "\(harness.log.text)")
             #expect(harness.log.text.range(of: #"sluice\.yaml:\d+:\d+"#, options: .regularExpression) != nil, "the error names file and line: \(harness.log.text)")
 
             try Self.dropSettled("after", harness, loop)
-            #expect(await eventually(timeout: 20) { !harness.finalZips().isEmpty }, "the old config still runs jobs: \(harness.log.text)")
+            #expect(await eventually(timeout: 90) { !harness.finalZips().isEmpty }, "the old config still runs jobs: \(harness.log.text)")
         }
     }
 
@@ -71,8 +71,8 @@ import Testing
         try await Self.withLoop(harness) { loop in
             try harness.write(config: "pipeline.autotag: false\nwatch.settle_ms: 0\nnormalize.preset: manga")
             loop.post(.reloadConfig)
-            #expect(await eventually { (try? harness.onlyJob())?.preset?.name == "manga" }, "\(harness.log.text)")
-            #expect(harness.log.contains("normalize.preset"), "the change is logged: \(harness.log.text)")
+            #expect(await eventually(timeout: 90) { (try? harness.onlyJob())?.preset?.name == "manga" }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { harness.log.contains("normalize.preset") }, "the change is logged: \(harness.log.text)")
         }
     }
 
@@ -81,10 +81,10 @@ import Testing
         defer { harness.remove() }
         try await Self.withLoop(harness) { loop in
             try Self.dropSettled("slow", harness, loop)
-            #expect(await eventually(timeout: 20) { Self.status(harness) == .waitingDownload }, "\(harness.log.text)")
-            #expect(await eventually { harness.clock.sleeperCount > 0 })
+            #expect(await eventually(timeout: 90) { Self.status(harness) == .waitingDownload }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { harness.clock.sleeperCount > 0 })
             harness.clock.advance(by: .seconds(6 * 60))
-            #expect(await eventually { Self.status(harness) == .failed }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { Self.status(harness) == .failed }, "\(harness.log.text)")
         }
     }
 
@@ -93,10 +93,10 @@ import Testing
         defer { harness.remove() }
         try await Self.withLoop(harness) { loop in
             try Self.dropSettled("ctl", harness, loop)
-            #expect(await eventually(timeout: 20) { Self.status(harness) == .waitingManual })
+            #expect(await eventually(timeout: 90) { Self.status(harness) == .waitingManual })
             try harness.request(.stop, for: try harness.onlyJob())
             loop.post(.controlRequest)
-            #expect(await eventually { Self.status(harness) == .stopped }, "\(harness.log.text)")
+            #expect(await eventually(timeout: 90) { Self.status(harness) == .stopped }, "\(harness.log.text)")
         }
     }
 }
