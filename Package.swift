@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // C libraries: a module map and a shim header each; pointer work stays in one Swift file beside each user.
@@ -91,12 +92,14 @@ let package = Package(
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
                 "Configuration", "Jobs", "FolderWatch",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Pipeline", "Library", "Configuration", "Jobs", "TagNormalization", "ImageLookup", "XMPSidecar",
-                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SluiceLogging", "ServiceInstall",
+                "ExifMetadata", "Imaging", "ZipArchive", "Hashing", "SystemIO", "SluiceLogging", "ServiceInstall",
                 "CategoryLearning", "NASSync", "ReviewSession", "ReviewScreen", "TerminalUI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -126,6 +129,8 @@ let package = Package(
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
         // Loopback fakes of Danbooru, SauceNAO, IQDB and Gelbooru with the real services' answers and quirks.
         .target(name: "LookupFakes", dependencies: ["LoopbackHTTPServer", "HTTPClient", "ImageLookup"], path: "Tests/Support/LookupFakes"),
+        // A manual clock for driving the engine's timers in process.
+        .target(name: "TestClock", path: "Tests/Support/TestClock"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         // A real Unix datagram socket standing in for systemd's notify socket.
@@ -159,6 +164,6 @@ let package = Package(
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock"]),
     ]
 )

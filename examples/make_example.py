@@ -39,20 +39,24 @@ def draw(index: int) -> Image.Image:
     return image
 
 
+def write_pair(out: str, stem: str, index: int, caption: str, extension: str) -> None:
+    """Draws image `index` into `out/stem.extension` and its caption into `out/stem.txt`."""
+    image = draw(index)
+    path = os.path.join(out, f"{stem}.{extension}")
+    if extension in ("jpg", "jpeg"):
+        image.save(path, quality=88)
+    elif extension == "webp":
+        image.save(path, quality=85)
+    else:
+        image.save(path)
+    with open(os.path.join(out, f"{stem}.txt"), "w", encoding="utf-8") as handle:
+        handle.write(caption + "\n")
+
+
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     for index, (caption, extension) in enumerate(zip(CAPTIONS, FORMATS)):
-        stem = f"mika_{index + 1:02d}"
-        image = draw(index)
-        path = os.path.join(OUT, f"{stem}.{extension}")
-        if extension in ("jpg", "jpeg"):
-            image.save(path, quality=88)
-        elif extension == "webp":
-            image.save(path, quality=85)
-        else:
-            image.save(path)
-        with open(os.path.join(OUT, f"{stem}.txt"), "w", encoding="utf-8") as handle:
-            handle.write(caption + "\n")
+        write_pair(OUT, f"mika_{index + 1:02d}", index, caption, extension)
     print(f"wrote {len(CAPTIONS)} images and captions into {OUT}")
 
 

@@ -4,6 +4,7 @@ import SQLiteStorage
 /// Answers kept in SQLite (WAL) by file SHA-256 and service, with a lifetime, plus the SauceNAO quota state, so a
 /// rerun spends no quota on images already searched and the daily limit is remembered across restarts.
 public final class LookupCache: @unchecked Sendable {
+    // Safe: every use of the SQLite connection goes through `locked`, which holds `lock`.
     /// The cache rows each image may have: one per step that answered.
     public enum Entry: String, Sendable, CaseIterable {
         case danbooruMD5 = "danbooru-md5"

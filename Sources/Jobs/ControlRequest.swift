@@ -18,7 +18,10 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         self.origin = origin
     }
 
-    public var event: JobEvent {
+    public var event: JobEvent { Self.event(for: action) }
+
+    /// The state machine's event for an action.
+    public static func event(for action: Action) -> JobEvent {
         switch action {
         case .pause: .pause
         case .resume: .resume

@@ -16,6 +16,8 @@ public struct Job: Codable, Equatable, Sendable {
     public var machine: JobStateMachine
     /// The config the job runs with, secrets removed, as JSON text so the job file stays readable.
     public var configSnapshot: String
+    /// The preset the job runs with, fixed when it started (nil for jobs written before this record existed).
+    public var preset: PresetRecord?
     public var progress: Progress
     public var artifacts: Artifacts
     public var log: [LogEntry]
@@ -41,8 +43,43 @@ public struct Job: Codable, Equatable, Sendable {
         public var finalZipName: String?
         public var finalZip: String?
         public var manifest: String?
-        public var extras: [String: String] = [:]
+        /// G: the user approved the review (RESUME, a move to reviewed/, `sluice resume`).
+        public var reviewApproved: Bool?
+        /// C/D: when the wait for the auto-tagger's result began (the timeout counts from here).
+        public var waitStartedAt: Date?
+        /// E: where the result zip was found.
+        public var resultZipOrigin: String?
+        /// E: result files that matched no original.
+        public var unmatchedResultFiles: [String]?
+        /// Free-form facts of older job files; read once into the typed fields above, never written.
+        public var extras: [String: String]?
         public init() {}
+
+        /// Moves the string flags older versions kept in `extras` into the typed fields.
+        public mutating func adoptLegacyExtras() {
+            guard let extras else { return }
+            // The job decoder converts snake_case keys, dictionary keys included: accept either spelling.
+            func legacy(_ snake: String, _ camel: String) -> String? { extras[snake] ?? extras[camel] }
+            if legacy("review_approved", "reviewApproved") == "yes" { reviewApproved = true }
+            if let started = legacy("wait_started_at", "waitStartedAt") {
+                waitStartedAt = waitStartedAt ?? ISO8601DateFormatter().date(from: started)
+            }
+            if let origin = legacy("result_zip_origin", "resultZipOrigin") { resultZipOrigin = resultZipOrigin ?? origin }
+            if let unmatched = legacy("unmatched_result_files", "unmatchedResultFiles"), !unmatched.isEmpty {
+                unmatchedResultFiles = unmatchedResultFiles ?? unmatched.components(separatedBy: "\n")
+            }
+            self.extras = nil
+        }
+    }
+
+    /// A preset as a job recorded it: its name and the SHA-256 of its resolved JSON.
+    public struct PresetRecord: Codable, Equatable, Sendable {
+        public let name: String
+        public let sha256: String
+        public init(name: String, sha256: String) {
+            self.name = name
+            self.sha256 = sha256
+        }
     }
 
     public struct LogEntry: Codable, Equatable, Sendable {
@@ -52,10 +89,12 @@ public struct Job: Codable, Equatable, Sendable {
         public let message: String
     }
 
-    public init(id: String, dataset: String, origin: String, plan: StepPlan, configSnapshot: String, now: Date) {
+    public init(
+        id: String, dataset: String, profile: String = "dataset", origin: String, plan: StepPlan, configSnapshot: String, now: Date
+    ) {
         self.id = id
         self.dataset = dataset
-        self.profile = "dataset"
+        self.profile = profile
         self.createdAt = now
         self.updatedAt = now
         self.origin = origin

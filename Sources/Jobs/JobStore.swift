@@ -87,7 +87,11 @@ public struct JobStore: Sendable {
         if let version = try? decoder.decode(Version.self, from: data), version.schemaVersion > Job.schemaVersion {
             throw Failure.newerSchema(path: url.path, version: version.schemaVersion)
         }
-        do { return try decoder.decode(Job.self, from: data) } catch {
+        do {
+            var job = try decoder.decode(Job.self, from: data)
+            job.artifacts.adoptLegacyExtras()
+            return job
+        } catch {
             throw Failure.unreadable(path: url.path, reason: "\(error)")
         }
     }

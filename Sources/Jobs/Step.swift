@@ -67,6 +67,12 @@ public struct StepPlan: Codable, Equatable, Sendable {
     /// A folder dropped straight into reviewed/ enters at final cleanup.
     public static let fromReviewed = StepPlan(steps: [.adopt, .index, .finalCleanup, .finalZip, .done])
 
+    /// Whether a job at `current` has finished `step` (false when the plan does not have it).
+    public func hasPassed(_ step: Step, at current: Step) -> Bool {
+        guard let target = steps.firstIndex(of: step), let position = steps.firstIndex(of: current) else { return false }
+        return position > target
+    }
+
     public func step(after step: Step) -> Step? {
         guard let position = steps.firstIndex(of: step), position + 1 < steps.count else { return nil }
         return steps[position + 1]

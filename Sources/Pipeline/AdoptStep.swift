@@ -5,12 +5,12 @@ import Jobs
 struct AdoptStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
-        let source = context.source
+        let source = context.folder.source
         job.artifacts.source = source.path
         if manager.fileExists(atPath: source.path) { return .success }
 
         let origin = context.layout.root.appendingPathComponent(job.origin)
-        let staging = context.jobFolder.appendingPathComponent("source.staging", isDirectory: true)
+        let staging = context.folder.sourceStaging
         var isDirectory: ObjCBool = false
         let originExists = manager.fileExists(atPath: origin.path, isDirectory: &isDirectory)
 

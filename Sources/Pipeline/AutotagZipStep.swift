@@ -17,18 +17,18 @@ struct AutotagZipStep: PipelineStep {
         let zip = context.layout.toAutotag.appendingPathComponent(name)
         job.artifacts.autotagZip = zip.path
         try context.checkpoint(job)
-        if manager.fileExists(atPath: zip.path) && manager.fileExists(atPath: UploadManifest.file(in: context.jobFolder).path) {
+        if manager.fileExists(atPath: zip.path) && manager.fileExists(atPath: context.folder.uploadManifest.path) {
             return .success
         }
 
-        let index = try JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile))
-        let scratch = context.work.appendingPathComponent("upload-copies", isDirectory: true)
+        let index = try context.requireIndex()
+        let scratch = context.folder.uploadCopies
         try? manager.removeItem(at: scratch)
         var used: Set<String> = []
         var writerEntries: [ZipWriter.Entry] = []
         var manifestEntries: [UploadManifest.Entry] = []
         for image in index.images {
-            let original = context.source.appendingPathComponent(image.path).path
+            let original = context.folder.source.appendingPathComponent(image.path).path
             var uploaded = original
             var digest = image.sha256
             var size = image.size
@@ -50,7 +50,7 @@ struct AutotagZipStep: PipelineStep {
         let writer = try ZipWriter(path: partial.path, timestamp: DOSTimestamp(job.createdAt))
         try writer.addFiles(writerEntries)
         try writer.finish()
-        try UploadManifest(zip: name, createdAt: context.now(), entries: manifestEntries).save(in: context.jobFolder)
+        try UploadManifest(zip: name, createdAt: context.now(), entries: manifestEntries).save(in: context.folder)
         try FileOperations.writeAtomically(Data(instructions(job, zip: zip, context).utf8), to: zip.deletingPathExtension().appendingPathExtension("txt"))
         try FileOperations.rename(partial.path, to: zip.path)
         try? manager.removeItem(at: scratch)

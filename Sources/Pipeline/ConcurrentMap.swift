@@ -13,6 +13,7 @@ enum ConcurrentMap {
 
 /// One slot per input, each written by exactly one iteration.
 private final class ResultSlots<Output>: @unchecked Sendable {
+    // Safe: each index is written by exactly one iteration, and `values()` reads only after all of them ended.
     private var slots: [Output?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: Output) { slots.withUnsafeMutableBufferPointer { $0[index] = value } }

@@ -1,10 +1,13 @@
 import Configuration
-import Dispatch
 import Foundation
+import Logging
+import ServiceLifecycle
 import SystemIO
 
-/// `sluice watch ROOT…`: one engine per root, woken by the file system; SIGTERM stops cleanly, SIGHUP reloads.
-public final class Daemon: @unchecked Sendable {
+/// `sluice watch ROOT…`: a `ServiceGroup` with one `RootLoop` per root and the signal reader. SIGTERM or SIGINT
+/// shuts the group down gracefully (every loop stops at its next checkpoint), SIGHUP reloads every root's config,
+/// SIGUSR1 (a queued control request) wakes every root.
+public struct Daemon {
     public enum Failure: Error, CustomStringConvertible {
         case notARoot(String)
         public var description: String {
@@ -14,61 +17,39 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    private var services: [RootService] = []
-    private var signalSources: [DispatchSourceSignal] = []
-    private let output: @Sendable (String) -> Void
+    private let loops: [RootLoop]
+    private let locks: [FileLock]
+    private let logger: Logger
 
     /// Takes each root's lock and loads its config; fails before anything runs if one cannot be had.
     public init(
-        roots: [URL], output: @escaping @Sendable (String) -> Void,
-        engineFactory: (RootLayout, SluiceConfig, @escaping @Sendable () -> Bool) -> Engine
+        roots: [URL], logger: Logger = Logger(label: "sluice"),
+        engineFactory: @escaping @Sendable (RootLayout, SluiceConfig) -> Engine
     ) throws {
-        self.output = output
+        var loops: [RootLoop] = []
+        var locks: [FileLock] = []
         for root in roots {
             let layout = RootLayout(root: root)
             guard layout.isInitialized else { throw Failure.notARoot(root.path) }
-            let lock = try FileLock(path: layout.lockFile.path)
+            locks.append(try FileLock(path: layout.lockFile.path))
             let config = try SluiceConfig.load(from: layout.configFile)
-            let holder = ServiceHolder()
-            let engine = engineFactory(layout, config, { holder.service?.isStopping ?? false })
-            let service = RootService(layout: layout, lock: lock, engine: engine, output: output)
-            holder.service = service
-            services.append(service)
+            loops.append(RootLoop(layout: layout, config: config, logger: logger) { engineFactory(layout, $0) })
         }
+        self.loops = loops
+        self.locks = locks
+        self.logger = logger
     }
 
     /// Runs until SIGTERM or SIGINT; returns normally so the process exits 0.
-    public func run() async throws {
-        for service in services {
-            try service.start()
-            output("watching \(service.layout.root.path)")
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "sluice-signals")
-            var resumed = false
-            func handle(_ number: Int32, _ action: @escaping () -> Void) {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler(handler: action)
-                source.resume()
-                signalSources.append(source)
-            }
-            let stop = { [self] in
-                guard !resumed else { return }
-                resumed = true
-                output("stopping: job state is saved; a restart continues where it left off")
-                for service in services { service.stop() }
-                continuation.resume()
-            }
-            handle(SIGTERM, stop)
-            handle(SIGINT, stop)
-            handle(SIGHUP) { [self] in for service in services { service.reloadConfig() } }
-            handle(SIGUSR1) { [self] in for service in services { service.wake() } }
-        }
+    public func run(signals: AsyncStream<Int32> = ControlSignals.received) async throws {
+        let router = SignalRouter(signals: signals, loops: loops, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: loops.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + [ServiceGroupConfiguration.ServiceConfiguration(service: router, successTerminationBehavior: .ignore)],
+                logger: logger))
+        router.group.withLock { $0 = group }
+        defer { withExtendedLifetime(locks) {} }
+        try await group.run()
     }
-}
-
-/// Lets an engine ask its own service whether it is stopping, though the service is made after the engine.
-private final class ServiceHolder: @unchecked Sendable {
-    weak var service: RootService?
 }

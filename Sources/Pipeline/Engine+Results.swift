@@ -1,18 +1,15 @@
 import Foundation
 import Jobs
+import Logging
 import SystemIO
 import ZipArchive
 
 extension Engine {
     /// Fails jobs that waited for a result longer than `downloads.timeout_minutes`; `sluice retry` waits again.
     func failTimedOutWaits(_ jobs: [Job]) {
-        for var job in jobs where job.status == .waitingDownload && job.step == .waitForResult {
-            guard let started = WaitForResultStep.waitStarted(job) else { continue }
-            let limit = jobConfig(job).downloads.timeoutMinutes * 60
-            guard now().timeIntervalSince(started) > limit else { continue }
-            _ = job.machine.event(.fail("No downloaded zip detected within \(Self.minutes(limit)) (downloads.timeout_minutes); `sluice retry \(job.id)` waits again"))
-            record(&job, .error, "FAILED: No downloaded zip detected within \(Self.minutes(limit))")
-            trySave(job)
+        for job in jobs where job.status == .waitingDownload && job.step == .waitForResult {
+            let limit = ((try? jobConfig(job)) ?? config).downloads.timeoutMinutes * 60
+            apply(.tick(now: now(), resultTimeout: limit), to: job)
         }
     }
 
@@ -21,13 +18,13 @@ extension Engine {
         let waiting = jobs.filter { $0.status == .waitingDownload && $0.step == .waitForResult }
         guard !waiting.isEmpty else { return }
         let manifests = waiting.compactMap { job in
-            (try? UploadManifest.load(from: store.folder(of: job.id))).map { (job, $0) }
+            (try? UploadManifest.load(from: JobFolder(store.folder(of: job.id)))).map { (job, $0) }
         }
         let since = waiting.map(\.createdAt).min() ?? now()
         let intake = ResultIntake(layout: layout, config: config, inspectImage: inspectImage)
         let candidates = intake.candidates(since: since, isSettled: isSettled) { zip in
             if examinedCandidates.insert(Self.candidateKey(zip)).inserted {
-                output("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
+                logger.warning("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
             }
         }
         for zip in candidates {
@@ -40,7 +37,7 @@ extension Engine {
             } catch {
                 examinedCandidates.insert(key)
                 let reason = "refused \(zip.path): \(error)"
-                output(reason)
+                logger.warning("\(reason)")
                 for var job in waiting {
                     record(&job, .warning, "\(reason); still waiting for a good result")
                     trySave(job)
@@ -51,13 +48,13 @@ extension Engine {
             guard let best = scored.max(by: { $0.2.score < $1.2.score }), best.2.score >= ResultMapping.acceptScore else {
                 examinedCandidates.insert(key)
                 try? FileManager.default.removeItem(at: scratch)
-                output("\(zip.path): matches no waiting job's upload; left where it is")
+                logger.notice("\(zip.path): matches no waiting job's upload; left where it is")
                 continue
             }
             do {
                 try assign(examined, mapping: best.2, to: best.0, movingZip: intake.isInRootDownloads(zip))
             } catch {
-                output("cannot take \(zip.path) into job \(best.0.id): \(error)")
+                logger.error("cannot take \(zip.path) into job \(best.0.id): \(error)")
             }
             examinedCandidates.insert(key)
         }
@@ -65,11 +62,11 @@ extension Engine {
 
     /// Moves the extracted result and the zip into the job, records the mapping, and resumes the job.
     private func assign(_ examined: ResultIntake.Examined, mapping: ResultMapping, to job: Job, movingZip: Bool) throws {
-        let folder = store.folder(of: job.id)
-        let extracted = folder.appendingPathComponent("result", isDirectory: true)
+        let folder = JobFolder(store.folder(of: job.id))
+        let extracted = folder.resultFolder
         try? FileManager.default.removeItem(at: extracted)
         try FileOperations.rename(examined.extracted.path, to: extracted.path)
-        let zipCopy = folder.appendingPathComponent("result.zip")
+        let zipCopy = folder.resultZip
         try? FileManager.default.removeItem(at: zipCopy)
         if movingZip {
             try FolderTransfer.move(examined.zip, to: zipCopy)
@@ -77,12 +74,8 @@ extension Engine {
             try FileManager.default.copyItem(at: examined.zip, to: zipCopy)
         }
         try mapping.save(in: folder)
-        var updated = try store.load(job.id)
-        updated.artifacts.resultZip = zipCopy.path
-        updated.artifacts.extras["result_zip_origin"] = examined.zip.path
-        _ = updated.machine.event(.resume)
-        record(&updated, .info, "result \(examined.zip.lastPathComponent) matched (\(mapping.pairs.count) of \(examined.images.count) images); \(movingZip ? "moved" : "copied") into the job")
-        try store.save(updated)
+        let summary = "result \(examined.zip.lastPathComponent) matched (\(mapping.pairs.count) of \(examined.images.count) images); \(movingZip ? "moved" : "copied") into the job"
+        try applyOrThrow(.resultTaken(zip: zipCopy.path, origin: examined.zip.path, summary: summary), to: try store.load(job.id))
     }
 
     static func candidateKey(_ zip: URL) -> String {
@@ -90,9 +83,5 @@ extension Engine {
         let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(zip.path)|\(size)|\(modified)"
-    }
-
-    static func minutes(_ seconds: TimeInterval) -> String {
-        seconds >= 120 ? "\(Int(seconds / 60)) minutes" : "\(Int(seconds)) seconds"
     }
 }

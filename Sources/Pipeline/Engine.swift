@@ -1,22 +1,29 @@
 import Configuration
 import Foundation
+import Hashing
 import Jobs
+import Logging
 import SystemIO
 
 /// Drives every job of one root through its steps: adopts settled drops, applies markers and control requests,
 /// and runs steps until every job waits or is done. Files are the truth; the engine keeps no state of its own.
-public final class Engine: @unchecked Sendable {
+///
+/// Not `Sendable` on purpose: one owner (a root's `RootLoop`, or `run --once`) calls it from one task at a time.
+public final class Engine {
     public let layout: RootLayout
-    public private(set) var config: SluiceConfig
+    /// The live config: new jobs snapshot it; a reload (`RootLoop`) replaces it between two events.
+    public internal(set) var config: SluiceConfig
     public let store: JobStore
     public let requests: ControlQueue
     let now: @Sendable () -> Date
-    let output: @Sendable (String) -> Void
+    let logger: Logger
     private let isCancelled: @Sendable () -> Bool
     private let progress: ProgressLine?
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
     let inspectImage: @Sendable (String) throws -> ImageFacts
     let stripMetadata: @Sendable (String, URL) throws -> String?
+    /// The profiles this engine runs; a new drop becomes a job of the first.
+    private let profiles: [any Profile]
     private var reportedStrays: Set<String> = []
     private var reportedProblems: Set<String> = []
     /// Result zips already looked at (path, size, mtime), so each is examined and reported once.
@@ -28,10 +35,13 @@ public final class Engine: @unchecked Sendable {
         inspectImage: @escaping @Sendable (String) throws -> ImageFacts,
         stripMetadata: @escaping @Sendable (String, URL) throws -> String? = MetadataStripping.strippedCopy(of:in:),
         now: @escaping @Sendable () -> Date = { Date() },
-        output: @escaping @Sendable (String) -> Void = { _ in },
-        isCancelled: @escaping @Sendable () -> Bool = { false },
-        progress: ProgressLine? = nil
+        logger: Logger = Logger(label: "sluice"),
+        isCancelled: @escaping @Sendable () -> Bool = { Task.isCancelled },
+        progress: ProgressLine? = nil,
+        profiles: [any Profile] = [DatasetProfile()]
     ) {
+        precondition(!profiles.isEmpty, "an engine runs at least one profile")
+        self.profiles = profiles
         self.progress = progress
         self.layout = layout
         self.config = config
@@ -41,12 +51,35 @@ public final class Engine: @unchecked Sendable {
         self.inspectImage = inspectImage
         self.stripMetadata = stripMetadata
         self.now = now
-        self.output = output
+        self.logger = logger
         self.isCancelled = isCancelled
     }
 
-    /// Swaps in a reloaded config; jobs already created keep the snapshot they started with.
-    public func replaceConfig(_ config: SluiceConfig) { self.config = config }
+    /// Takes a reloaded config: new jobs snapshot it, and jobs not yet past normalization take its preset.
+    func apply(reloaded config: SluiceConfig) {
+        let presetChanged = config.normalize.preset != self.config.normalize.preset
+        self.config = config
+        guard presetChanged, let jobs = try? currentJobs() else { return }
+        for var job in jobs where !job.status.isFinished && !job.machine.plan.hasPassed(.normalize, at: job.step) {
+            guard var snapshot = try? jobConfig(job) else { continue }
+            snapshot.normalize.preset = config.normalize.preset
+            do { try fixPreset(&job, from: snapshot) } catch {
+                record(&job, .warning, "keeping preset '\(job.preset?.name ?? "")': the reloaded one does not load: \(error)")
+                trySave(job)
+                continue
+            }
+            job.configSnapshot = ConfigSnapshot.encode(snapshot)
+            trySave(job)
+        }
+    }
+
+    /// One line for the service manager: how many jobs run and how many wait for the user.
+    public func summaryLine() -> String {
+        let jobs = (try? store.all().jobs) ?? []
+        let running = jobs.filter(\.status.isRunnable).count
+        let waiting = jobs.filter { $0.status == .waitingManual || $0.status == .waitingDownload }.count
+        return "\(layout.root.lastPathComponent): \(running) running, \(waiting) waiting for you"
+    }
 
     public var isPaused: Bool { FileManager.default.fileExists(atPath: layout.pauseMarker.path) }
 
@@ -68,26 +101,16 @@ public final class Engine: @unchecked Sendable {
     public func applyControlRequests() {
         for (request, file) in requests.pending() {
             defer { requests.consume(file) }
-            guard var job = try? store.load(request.jobID) else {
-                output("control request for unknown job \(request.jobID) ignored")
+            guard let job = try? store.load(request.jobID) else {
+                logger.warning("control request for unknown job \(request.jobID) ignored")
                 continue
             }
-            if request.action == .resume && job.status == .waitingManual && job.step == .review {
-                job.artifacts.extras[ReviewStep.approvedKey] = "yes"
-            }
-            if request.action == .retry && job.step == .waitForResult {
-                job.artifacts.extras[WaitForResultStep.waitStartedKey] = nil
-            }
-            let before = job.status
-            _ = job.machine.event(request.event)
-            let effect = job.status == before ? "no change (\(before.rawValue))" : "\(before.rawValue) → \(job.status.rawValue)"
-            record(&job, .info, "\(request.action.rawValue) requested by \(request.origin): \(effect)")
-            trySave(job)
+            apply(.control(request.action, origin: request.origin), to: job)
         }
     }
 
     private func applyReviewMarkers(_ jobs: [Job]) throws {
-        for var job in jobs where job.status == .waitingManual && job.step == .review {
+        for job in jobs where job.status == .waitingManual && job.step == .review {
             var origin: String?
             if let name = job.artifacts.reviewFolder {
                 let marker = layout.review.appendingPathComponent(name).appendingPathComponent(resumeMarkerName)
@@ -97,10 +120,7 @@ public final class Engine: @unchecked Sendable {
                 origin = "move to reviewed/\(moved.lastPathComponent)"
             }
             guard let origin else { continue }
-            job.artifacts.extras[ReviewStep.approvedKey] = "yes"
-            _ = job.machine.event(.resume)
-            record(&job, .info, "resumed by \(origin)")
-            try store.save(job)
+            try applyOrThrow(.reviewApproved(origin: origin), to: job)
         }
     }
 
@@ -124,16 +144,17 @@ public final class Engine: @unchecked Sendable {
                     DatasetFiles.isImage(other) && (other as NSString).deletingPathExtension == (name as NSString).deletingPathExtension
                 }
                 if !hasImageTwin && reportedStrays.insert(origin).inserted {
-                    output("\(layout.root.path)/\(origin): not an image or a folder; left where it is")
+                    logger.notice("\(layout.root.path)/\(origin): not an image or a folder; left where it is")
                 }
                 continue
             }
             guard isSettled(url) else { continue }
             let dataset = isDirectory.boolValue ? name : (name as NSString).deletingPathExtension
-            let plan = folderName == "reviewed" ? StepPlan.fromReviewed : StepPlan.dataset(autotag: config.pipeline.autotag)
+            let profile = profiles[0]
+            let plan = profile.plan(for: folderName == "reviewed" ? .reviewed : .inbox, config: config)
             var job = Job(
-                id: store.newID(dataset: dataset, now: now()), dataset: dataset, origin: origin, plan: plan,
-                configSnapshot: snapshot(config), now: now())
+                id: store.newID(dataset: dataset, now: now()), dataset: dataset, profile: profile.name, origin: origin, plan: plan,
+                configSnapshot: ConfigSnapshot.encode(config), now: now())
             record(&job, .info, "new job for \(origin)")
             try store.save(job)
         }
@@ -141,11 +162,12 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: - Running steps
 
-    /// Runs steps until no job can progress (all wait, are done, or the engine is paused or cancelled).
+    /// Runs steps until no job can progress (all wait, are done, or the engine is paused or cancelled), or until
+    /// `limit` steps ran; returns how many ran.
     @discardableResult
-    public func runUntilIdle() -> Int {
+    public func runUntilIdle(limit: Int = .max) -> Int {
         var steps = 0
-        while !isCancelled() {
+        while !isCancelled() && steps < limit {
             applyControlRequests()
             guard !isPaused, let jobs = try? currentJobs(), var job = jobs.first(where: { $0.status.isRunnable }) else { break }
             if case .interrupted = runCurrentStep(&job) { break }
@@ -159,12 +181,18 @@ public final class Engine: @unchecked Sendable {
     private func runCurrentStep(_ job: inout Job) -> StepRun {
         if job.status == .queued { _ = job.machine.event(.start) }
         let step = job.step
-        let context = makeContext(for: job)
+        if job.preset == nil {
+            do { try fixPreset(&job, from: try jobConfig(job)) } catch {
+                return finish(&job, step, .fail("\(error)"), logCount: job.log.count)
+            }
+            trySave(job)
+        }
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
-            guard let runner = stepRunner(step) else {
-                outcome = .fail("step \(step.label) is not available in this build; set pipeline.autotag: false")
+            let context = try makeContext(for: job)
+            guard let runner = worker(for: job) else {
+                outcome = .fail("step \(step.label) of profile '\(job.profile)' is not available in this build")
                 return finish(&job, step, outcome, logCount: logCount)
             }
             CrashPoint.check("before:\(step.rawValue)")
@@ -179,13 +207,13 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func finish(_ job: inout Job, _ step: Step, _ outcome: StepOutcome, logCount: Int) -> StepRun {
-        for entry in job.log[logCount...] { output("\(job.id): \(entry.message)") }
+        for entry in job.log[logCount...] { log(entry.level, entry.message, job: job.id) }
         let action = job.machine.event(.stepFinished(step, outcome))
         switch action {
         case .fail(let message): record(&job, .error, "FAILED at \(step.label): \(message)")
         case .waitForUser(let reason), .waitForFile(let reason):
             record(&job, .info, "waiting: \(reason)")
-            if jobConfig(job).notify.desktop { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
+            if (try? jobConfig(job))?.notify.desktop == true { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
         case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
         default: break
         }
@@ -194,33 +222,41 @@ public final class Engine: @unchecked Sendable {
         return .finished
     }
 
-    private func stepRunner(_ step: Step) -> (any PipelineStep)? {
-        switch step {
-        case .adopt: AdoptStep()
-        case .index: IndexStep(inspect: inspectImage)
-        case .normalize: NormalizeStep()
-        case .review: ReviewStep()
-        case .finalCleanup: FinalCleanupStep()
-        case .finalZip: FinalZipStep()
-        case .autotagZip: AutotagZipStep(stripMetadata: stripMetadata)
-        case .waitForResult: WaitForResultStep()
-        case .extract: MapResultStep()
-        case .done: nil
-        }
+    /// The worker of the job's current step, from the job's own profile.
+    private func worker(for job: Job) -> (any PipelineStep)? {
+        let profile = profiles.first { $0.name == job.profile }
+        return profile?.worker(for: job.step, tools: StepTools(inspectImage: inspectImage, stripMetadata: stripMetadata))
     }
 
-    /// The config a job runs with: the snapshot taken when it was created.
-    func jobConfig(_ job: Job) -> SluiceConfig {
-        (try? JSONDecoder().decode(SluiceConfig.self, from: Data(job.configSnapshot.utf8))) ?? config
+    /// The config a job runs with: the snapshot taken when it was created, keys added since taking their defaults.
+    func jobConfig(_ job: Job) throws(ConfigSnapshot.Unreadable) -> SluiceConfig {
+        try ConfigSnapshot.decode(job.configSnapshot)
     }
 
-    private func makeContext(for job: Job) -> StepContext {
-        let jobConfig = jobConfig(job)
+    /// Resolves the job's preset once, keeps its resolved JSON in the job folder and records its name and SHA-256,
+    /// so editing the preset file later never changes a job that already started.
+    func fixPreset(_ job: inout Job, from config: SluiceConfig) throws {
+        let rules = try makeCaptionRules(config, layout)
+        let folder = JobFolder(store.folder(of: job.id))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        try FileOperations.writeAtomically(Data(rules.resolvedPreset.utf8), to: folder.preset)
+        job.preset = Job.PresetRecord(name: config.normalize.preset, sha256: try FileDigest.hex(of: folder.preset.path))
+        record(&job, .info, "preset '\(config.normalize.preset)' fixed for this job (SHA-256 \(job.preset?.sha256.prefix(12) ?? ""))")
+    }
+
+    private func makeContext(for job: Job) throws -> StepContext {
+        var jobConfig = try jobConfig(job)
         let store = self.store
+        let folder = JobFolder(store.folder(of: job.id))
         let rules: any CaptionRules
-        do { rules = try makeCaptionRules(jobConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
+        var rulesConfig = jobConfig
+        if job.preset != nil { rulesConfig.normalize.preset = folder.preset.path }
+        do { rules = try makeCaptionRules(rulesConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
+        if let preset = job.preset { jobConfig.normalize.preset = preset.name }
+        let index: DatasetIndex? = try FileManager.default.fileExists(atPath: folder.index.path)
+            ? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil
         return StepContext(
-            layout: layout, config: jobConfig, jobFolder: store.folder(of: job.id), captionRules: rules, now: now,
+            layout: layout, config: jobConfig, folder: folder, index: index, captionRules: rules, now: now,
             isCancelled: isCancelled,
             progress: { [progress] done, total in progress?.update(job: job.id, step: job.step.label, done: done, total: total) },
             checkpoint: { try store.save($0) })
@@ -230,29 +266,51 @@ public final class Engine: @unchecked Sendable {
 
     private func currentJobs() throws -> [Job] {
         let (jobs, problems) = try store.all()
-        for problem in problems where reportedProblems.insert(problem.description).inserted { output(problem.description) }
+        for problem in problems where reportedProblems.insert(problem.description).inserted { logger.error("\(problem.description)") }
         return jobs
+    }
+
+    /// Applies a decision (`JobDecisions`) to a job: logs its lines and saves the job when it changed.
+    func apply(_ event: JobDecisions.Event, to job: Job) {
+        if let decided = decide(event, job) { trySave(decided) }
+    }
+
+    /// As `apply`, but a failed save is thrown to the caller.
+    func applyOrThrow(_ event: JobDecisions.Event, to job: Job) throws {
+        if let decided = decide(event, job) { try store.save(decided) }
+    }
+
+    private func decide(_ event: JobDecisions.Event, _ job: Job) -> Job? {
+        var (decided, lines) = JobDecisions.decide(job, event)
+        guard decided != job || !lines.isEmpty else { return nil }
+        for line in lines { record(&decided, line.level, line.message) }
+        return decided
     }
 
     func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
         job.record(level, message, at: now())
-        output("\(job.id): \(message)")
+        log(level, message, job: job.id)
+    }
+
+    /// A job's log line, also through swift-log with the job's id as metadata.
+    func log(_ level: Job.LogEntry.Level, _ message: String, job: String) {
+        let severity: Logger.Level = switch level {
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
+        }
+        logger.log(level: severity, "\(message)", metadata: ["job": "\(job)"])
     }
 
     func trySave(_ job: Job) {
-        do { try store.save(job) } catch { output("cannot save job \(job.id): \(error)") }
-    }
-
-    private func snapshot(_ config: SluiceConfig) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(config.withoutSecrets)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        do { try store.save(job) } catch { logger.error("cannot save job \(job.id): \(error)", metadata: ["job": "\(job.id)"]) }
     }
 }
 
 /// Stands in when the configured preset cannot be loaded, so the step fails with the preset's error.
 struct FailingCaptionRules: CaptionRules {
     let error: String
+    var resolvedPreset: String { "" }
     func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String { throw StepFailure(error) }
     func finalCaption(_ text: String, file: String) throws -> String { throw StepFailure(error) }
 }

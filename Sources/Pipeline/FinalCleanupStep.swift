@@ -6,16 +6,16 @@ import SystemIO
 struct FinalCleanupStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
-        let input = manager.fileExists(atPath: context.reviewedCopy.path) ? context.reviewedCopy : context.source
-        let staging = context.work.appendingPathComponent("final.staging", isDirectory: true)
+        let input = manager.fileExists(atPath: context.folder.reviewedCopy.path) ? context.folder.reviewedCopy : context.folder.source
+        let staging = context.folder.finalStaging
         try? manager.removeItem(at: staging)
-        try? manager.removeItem(at: context.finalStage)
+        try? manager.removeItem(at: context.folder.finalStage)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
 
         let files = try DatasetFiles.files(in: input, recursive: true)
         let images = files.filter(DatasetFiles.isImage)
         let imageCaptions = Set(images.map(DatasetFiles.captionPath(forImage:)))
-        let unreadable = Set(((try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile)))?.unreadable ?? []).map(\.path))
+        let unreadable = Set((context.index?.unreadable ?? []).map(\.path))
         var missing: [String] = []
         var empty: [String] = []
         var written = 0
@@ -52,7 +52,7 @@ struct FinalCleanupStep: PipelineStep {
         if !missing.isEmpty {
             job.record(.warning, "\(missing.count) images had no caption; an empty one was written", at: context.now())
         }
-        try FileOperations.rename(staging.path, to: context.finalStage.path)
+        try FileOperations.rename(staging.path, to: context.folder.finalStage.path)
         job.progress = Job.Progress(done: written, total: written)
         job.record(.info, "final cleanup: \(written) images with captions", at: context.now())
         return .success

@@ -16,11 +16,11 @@ struct FinalZipStep: PipelineStep {
         try manager.createDirectory(at: context.layout.final, withIntermediateDirectories: true)
         let zip = context.layout.final.appendingPathComponent(name)
         let manifestURL = context.layout.final.appendingPathComponent(Self.manifestName(forZip: name))
-        let files = try DatasetFiles.files(in: context.finalStage, recursive: true)
+        let files = try DatasetFiles.files(in: context.folder.finalStage, recursive: true)
         let prefix = context.config.final.layout == .kohya ? "\(context.config.final.repeats)_\(job.dataset)/" : ""
         let entries = files.map { path in
             ZipWriter.Entry(
-                sourcePath: context.finalStage.appendingPathComponent(path).path, name: prefix + path,
+                sourcePath: context.folder.finalStage.appendingPathComponent(path).path, name: prefix + path,
                 compression: DatasetFiles.isImage(path) ? .stored : .deflated)
         }
 
@@ -82,6 +82,8 @@ struct FinalManifest: Codable {
     let zip: String
     let layout: String
     let preset: String
+    /// SHA-256 of the preset's resolved JSON, fixed when the job started (absent for jobs older than that record).
+    let presetSHA256: String?
     let images: Int
     let captions: Int
     let entries: [Entry]
@@ -94,7 +96,8 @@ struct FinalManifest: Codable {
         let images = entries.filter { DatasetFiles.isImage($0.name) }.count
         return FinalManifest(
             dataset: job.dataset, job: job.id, createdAt: job.createdAt, zip: zip.lastPathComponent,
-            layout: config.final.layout.rawValue, preset: config.normalize.preset, images: images,
+            layout: config.final.layout.rawValue, preset: job.preset?.name ?? config.normalize.preset,
+            presetSHA256: job.preset?.sha256, images: images,
             captions: entries.count - images, entries: described)
     }
 }

@@ -8,12 +8,12 @@ struct IndexStep: PipelineStep {
     let inspect: @Sendable (String) throws -> ImageFacts
 
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
-        let paths = try DatasetFiles.images(in: context.source, recursive: context.config.index.recursive)
+        let paths = try DatasetFiles.images(in: context.folder.source, recursive: context.config.index.recursive)
         guard !paths.isEmpty else {
             let origin = context.layout.root.appendingPathComponent(job.origin).path
             return .fail("no images found in \(origin) (looked for .jpg, .jpeg, .png, .webp\(context.config.index.recursive ? ", in subfolders too" : ""))")
         }
-        let checkpoint = context.jobFolder.appendingPathComponent("index.partial.json")
+        let checkpoint = context.folder.indexCheckpoint
         var index = (try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: checkpoint))) ?? DatasetIndex()
         var seen = Set(index.images.map(\.path) + index.unreadable.map(\.path))
         let batchSize = context.config.index.batchSize
@@ -27,13 +27,13 @@ struct IndexStep: PipelineStep {
             }
             let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
             // Hashing and decoding are independent per image: both cores share each batch.
-            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.source) }
+            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.folder.source) }
             for (path, result) in zip(batch, results) {
                 switch result {
                 case .success(let image): index.images.append(image)
                 case .failure(let error):
                     index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
-                    job.record(.error, "unreadable image \(context.source.appendingPathComponent(path).path): \(error)", at: context.now())
+                    job.record(.error, "unreadable image \(context.folder.source.appendingPathComponent(path).path): \(error)", at: context.now())
                 }
                 seen.insert(path)
             }
@@ -48,7 +48,7 @@ struct IndexStep: PipelineStep {
         index.unreadable.sort { $0.path < $1.path }
         index.findExactDuplicates()
         index.findNearDuplicates(threshold: context.config.index.nearDuplicateDistance)
-        try save(index, to: context.indexFile)
+        try save(index, to: context.folder.index)
         try? FileManager.default.removeItem(at: checkpoint)
         job.progress = Job.Progress(done: index.images.count, total: paths.count)
         var summary = "indexed \(index.images.count) images"

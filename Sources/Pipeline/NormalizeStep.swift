@@ -7,16 +7,16 @@ import SystemIO
 struct NormalizeStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
-        let index = try JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile))
-        let staging = context.work.appendingPathComponent("normalized.staging", isDirectory: true)
+        let index = try context.requireIndex()
+        let staging = context.folder.normalizedStaging
         try? manager.removeItem(at: staging)
-        try? manager.removeItem(at: context.normalized)
+        try? manager.removeItem(at: context.folder.normalized)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
 
         let captionSource = captionFolder(context)
         var missing = 0
         for image in index.images {
-            try FolderTransfer.linkOrCopy(context.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
+            try FolderTransfer.linkOrCopy(context.folder.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
             let caption = DatasetFiles.captionPath(forImage: image.path)
             let captionFile = captionSource.appendingPathComponent(caption)
             if manager.fileExists(atPath: captionFile.path) {
@@ -25,22 +25,20 @@ struct NormalizeStep: PipelineStep {
                 missing += 1
             }
         }
-        let backups = context.backups.appendingPathComponent("normalize", isDirectory: true)
+        let backups = context.folder.normalizeBackups
         let summary = try context.captionRules.normalizeDataset(at: staging, backupDirectory: backups)
-        try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: fingerprintFile(context))
-        try FileOperations.writeAtomically(Data(summary.utf8), to: context.jobFolder.appendingPathComponent("normalize-summary.md"))
-        try FileOperations.rename(staging.path, to: context.normalized.path)
-        job.record(.info, "normalized captions with preset '\(context.config.normalize.preset)'" + (missing > 0 ? "; \(missing) images have no caption yet" : ""), at: context.now())
+        try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: context.folder.captionFingerprints)
+        try FileOperations.writeAtomically(Data(summary.utf8), to: context.folder.normalizeSummary)
+        try FileOperations.rename(staging.path, to: context.folder.normalized.path)
+        job.record(.info, "normalized captions with preset '\(job.preset?.name ?? context.config.normalize.preset)'" + (missing > 0 ? "; \(missing) images have no caption yet" : ""), at: context.now())
         return .success
     }
 
     /// Captions come from the auto-tagger's mapped result when the round trip ran, else from beside the originals.
     private func captionFolder(_ context: StepContext) -> URL {
-        let mapped = context.work.appendingPathComponent("captions-from-result", isDirectory: true)
-        return FileManager.default.fileExists(atPath: mapped.path) ? mapped : context.source
+        let mapped = context.folder.captionsFromResult
+        return FileManager.default.fileExists(atPath: mapped.path) ? mapped : context.folder.source
     }
-
-    func fingerprintFile(_ context: StepContext) -> URL { context.jobFolder.appendingPathComponent("normalized-captions.json") }
 }
 
 /// The SHA-256 of each caption as normalization left it, to count what the user changed in review.

@@ -21,6 +21,8 @@ public struct PresetCaptionRules: CaptionRules {
         self.cleaner = FinalCaptionCleaner(options: options, preset: preset)
     }
 
+    public var resolvedPreset: String { preset.resolvedJSON() }
+
     public func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String {
         let report = try DatasetNormalizer(preset: preset).normalizeFolder(at: folder, backupDirectory: backupDirectory, dryRun: false)
         return report.summary()

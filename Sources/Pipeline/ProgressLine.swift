@@ -4,6 +4,7 @@ import Glibc
 /// A one-line progress display for long steps on a terminal (images done, rate, ETA), redrawn in place on stderr.
 /// Under systemd or in a pipe nothing is drawn: the daemon's log lines say what happened instead.
 public final class ProgressLine: @unchecked Sendable {
+    // Safe: `started` and `lastDraw` are only touched with `lock` held.
     private let lock = NSLock()
     private var started: [String: Date] = [:]
     private var lastDraw = Date.distantPast

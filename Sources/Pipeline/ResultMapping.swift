@@ -34,17 +34,15 @@ public struct ResultMapping: Codable, Equatable, Sendable {
         return ResultMapping(pairs: pairs.sorted { $0.result < $1.result }, unmatched: unmatched, score: report.score)
     }
 
-    static func file(in jobFolder: URL) -> URL { jobFolder.appendingPathComponent("result-mapping.json") }
+    static func exists(in folder: JobFolder) -> Bool { FileManager.default.fileExists(atPath: folder.resultMapping.path) }
 
-    static func exists(in jobFolder: URL) -> Bool { FileManager.default.fileExists(atPath: file(in: jobFolder).path) }
-
-    static func load(from jobFolder: URL) throws -> ResultMapping {
-        try JSONDecoder().decode(ResultMapping.self, from: Data(contentsOf: file(in: jobFolder)))
+    static func load(from folder: JobFolder) throws -> ResultMapping {
+        try JSONDecoder().decode(ResultMapping.self, from: Data(contentsOf: folder.resultMapping))
     }
 
-    func save(in jobFolder: URL) throws {
+    func save(in folder: JobFolder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileOperations.writeAtomically(try encoder.encode(self), to: Self.file(in: jobFolder))
+        try FileOperations.writeAtomically(try encoder.encode(self), to: folder.resultMapping)
     }
 }

@@ -57,11 +57,11 @@ enum ReviewReport {
                 lines.append("")
             }
         }
-        let unmatched = job.artifacts.extras["unmatched_result_files"] ?? ""
+        let unmatched = job.artifacts.unmatchedResultFiles ?? []
         if !unmatched.isEmpty {
             lines.append("## Auto-tagger files that matched no original (not used)")
             lines.append("")
-            for name in unmatched.split(separator: "\n") { lines.append("- `\(name)`") }
+            for name in unmatched { lines.append("- `\(name)`") }
             lines.append("")
         }
         return lines.joined(separator: "\n")

@@ -6,27 +6,25 @@ import SystemIO
 struct ReviewStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
-        if manager.fileExists(atPath: context.reviewedCopy.path) { return .success }
+        if manager.fileExists(atPath: context.folder.reviewedCopy.path) { return .success }
 
-        if job.artifacts.extras[Self.approvedKey] == "yes" || context.config.pipeline.autoApproveReview {
+        if job.artifacts.reviewApproved == true || context.config.pipeline.autoApproveReview {
             return try takeBack(&job, context)
         }
-        if manager.fileExists(atPath: context.normalized.path) {
+        if manager.fileExists(atPath: context.folder.normalized.path) {
             let name = job.artifacts.reviewFolder ?? freeReviewName(for: job.dataset, in: context.layout.review)
             job.artifacts.reviewFolder = name
             let target = context.layout.review.appendingPathComponent(name, isDirectory: true)
-            try writeTag(job.id, into: context.normalized)
-            try writeReviewFile(job, context, into: context.normalized, folderName: name)
-            try FolderTransfer.move(context.normalized, to: target)
+            try writeTag(job.id, into: context.folder.normalized)
+            try writeReviewFile(job, context, into: context.folder.normalized, folderName: name)
+            try FolderTransfer.move(context.folder.normalized, to: target)
             job.record(.info, "waiting in review/\(name)/ for retagging", at: context.now())
         }
         guard let name = job.artifacts.reviewFolder else {
-            return .fail("the normalized dataset for \(job.dataset) is missing from \(context.normalized.path)")
+            return .fail("the normalized dataset for \(job.dataset) is missing from \(context.folder.normalized.path)")
         }
         return .wait("retag review/\(name)/, then touch review/\(name)/\(resumeMarkerName) or move the folder to reviewed/")
     }
-
-    static let approvedKey = "review_approved"
 
     /// Takes the reviewed dataset back from review/ or reviewed/ into the job's folder and reports the user's edits.
     private func takeBack(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
@@ -34,15 +32,14 @@ struct ReviewStep: PipelineStep {
         let candidates = [
             ReviewLocator.folderTagged(job.id, in: context.layout.reviewed),
             job.artifacts.reviewFolder.map { context.layout.review.appendingPathComponent($0, isDirectory: true) },
-            manager.fileExists(atPath: context.normalized.path) ? context.normalized : nil,
+            manager.fileExists(atPath: context.folder.normalized.path) ? context.folder.normalized : nil,
         ].compactMap { $0 }.filter { manager.fileExists(atPath: $0.path) }
         guard let folder = candidates.first else {
             return .fail("the review folder of \(job.id) is gone from review/ and reviewed/; restore it, then `sluice retry \(job.id)`")
         }
         try? manager.removeItem(at: folder.appendingPathComponent(resumeMarkerName))
-        try FolderTransfer.move(folder, to: context.reviewedCopy)
-        let fingerprints = context.jobFolder.appendingPathComponent("normalized-captions.json")
-        if let changed = CaptionFingerprints.changes(folder: context.reviewedCopy, since: fingerprints) {
+        try FolderTransfer.move(folder, to: context.folder.reviewedCopy)
+        if let changed = CaptionFingerprints.changes(folder: context.folder.reviewedCopy, since: context.folder.captionFingerprints) {
             if changed == 0 && !context.config.pipeline.autoApproveReview {
                 job.record(.warning, "review approved with no caption changed", at: context.now())
             } else {
@@ -67,9 +64,8 @@ struct ReviewStep: PipelineStep {
     }
 
     private func writeReviewFile(_ job: Job, _ context: StepContext, into folder: URL, folderName: String) throws {
-        let index = try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: context.indexFile))
-        let summary = (try? String(contentsOf: context.jobFolder.appendingPathComponent("normalize-summary.md"), encoding: .utf8)) ?? ""
-        let text = ReviewReport.render(job: job, folderName: folderName, index: index, normalization: summary, captions: folder)
+        let summary = (try? String(contentsOf: context.folder.normalizeSummary, encoding: .utf8)) ?? ""
+        let text = ReviewReport.render(job: job, folderName: folderName, index: context.index, normalization: summary, captions: folder)
         try FileOperations.writeAtomically(Data(text.utf8), to: folder.appendingPathComponent(reviewFileName))
     }
 }

@@ -2,11 +2,13 @@ import Configuration
 import Foundation
 import Jobs
 
-/// What a step may use: the root's folders, the job's own folder and config, the clock, and a way to stop early.
+/// What a step may use: the root's folders, the job's folder and config, the index, the clock, and a way to stop.
 public struct StepContext: Sendable {
     public let layout: RootLayout
     public let config: SluiceConfig
-    public let jobFolder: URL
+    public let folder: JobFolder
+    /// Step A's index, decoded once before the step runs (nil before step A has written it).
+    public let index: DatasetIndex?
     public let captionRules: any CaptionRules
     public let now: @Sendable () -> Date
     /// True once the daemon is shutting down: long steps stop at their next checkpoint.
@@ -16,13 +18,11 @@ public struct StepContext: Sendable {
     /// Persists the job mid-step, for choices a restart must repeat (such as the final zip's name).
     public let checkpoint: @Sendable (Job) throws -> Void
 
-    public var source: URL { jobFolder.appendingPathComponent("source", isDirectory: true) }
-    public var work: URL { jobFolder.appendingPathComponent("work", isDirectory: true) }
-    public var normalized: URL { work.appendingPathComponent("normalized", isDirectory: true) }
-    public var reviewedCopy: URL { work.appendingPathComponent("reviewed", isDirectory: true) }
-    public var finalStage: URL { work.appendingPathComponent("final", isDirectory: true) }
-    public var backups: URL { jobFolder.appendingPathComponent("backups", isDirectory: true) }
-    public var indexFile: URL { jobFolder.appendingPathComponent("index.json") }
+    /// The index, for steps that cannot run without it.
+    public func requireIndex() throws -> DatasetIndex {
+        guard let index else { throw StepFailure("\(folder.index.path) is missing; `sluice retry` reruns from the start of this step") }
+        return index
+    }
 }
 
 /// One step's work. Steps are idempotent: run again from the start after a crash, they give the same result.

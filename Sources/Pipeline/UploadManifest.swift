@@ -20,18 +20,16 @@ public struct UploadManifest: Codable, Equatable, Sendable {
     public let createdAt: Date
     public let entries: [Entry]
 
-    static func file(in jobFolder: URL) -> URL { jobFolder.appendingPathComponent("autotag-manifest.json") }
-
-    static func load(from jobFolder: URL) throws -> UploadManifest {
+    static func load(from folder: JobFolder) throws -> UploadManifest {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(UploadManifest.self, from: Data(contentsOf: file(in: jobFolder)))
+        return try decoder.decode(UploadManifest.self, from: Data(contentsOf: folder.uploadManifest))
     }
 
-    func save(in jobFolder: URL) throws {
+    func save(in folder: JobFolder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        try FileOperations.writeAtomically(try encoder.encode(self), to: Self.file(in: jobFolder))
+        try FileOperations.writeAtomically(try encoder.encode(self), to: folder.uploadManifest)
     }
 }

@@ -4,19 +4,11 @@ import Jobs
 /// C/D: the user uploads the zip by hand (there is no public API); the job waits until the engine's result intake
 /// has taken a matching result zip into the job's folder.
 struct WaitForResultStep: PipelineStep {
-    static let waitStartedKey = "wait_started_at"
-
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
-        if ResultMapping.exists(in: context.jobFolder) { return .success }
-        if job.artifacts.extras[Self.waitStartedKey] == nil {
-            job.artifacts.extras[Self.waitStartedKey] = ISO8601DateFormatter().string(from: context.now())
-        }
+        if ResultMapping.exists(in: context.folder) { return .success }
+        if job.artifacts.waitStartedAt == nil { job.artifacts.waitStartedAt = context.now() }
         let zip = job.artifacts.autotagZip.map { "to-autotag/" + ($0 as NSString).lastPathComponent } ?? "the to-autotag/ zip"
         return .wait("upload \(zip) to the auto-tagger, then download its result zip into downloads/")
-    }
-
-    static func waitStarted(_ job: Job) -> Date? {
-        job.artifacts.extras[waitStartedKey].flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 }
 
@@ -24,10 +16,10 @@ struct WaitForResultStep: PipelineStep {
 struct MapResultStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
-        let mapping = try ResultMapping.load(from: context.jobFolder)
-        let extracted = context.jobFolder.appendingPathComponent("result", isDirectory: true)
-        let target = context.work.appendingPathComponent("captions-from-result", isDirectory: true)
-        let staging = context.work.appendingPathComponent("captions-from-result.staging", isDirectory: true)
+        let mapping = try ResultMapping.load(from: context.folder)
+        let extracted = context.folder.resultFolder
+        let target = context.folder.captionsFromResult
+        let staging = context.folder.captionsFromResultStaging
         try? manager.removeItem(at: staging)
         try? manager.removeItem(at: target)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -44,10 +36,10 @@ struct MapResultStep: PipelineStep {
         }
         try manager.moveItem(at: staging, to: target)
 
-        let manifest = try UploadManifest.load(from: context.jobFolder)
+        let manifest = try UploadManifest.load(from: context.folder)
         let matchedOriginals = Set(mapping.pairs.map(\.original))
         let missing = manifest.entries.map(\.original).filter { !matchedOriginals.contains($0) }
-        job.artifacts.extras["unmatched_result_files"] = mapping.unmatched.joined(separator: "\n")
+        job.artifacts.unmatchedResultFiles = mapping.unmatched
         var summary = "mapped \(mapping.pairs.count) returned captions onto their originals (\(mapping.exactMatches) by SHA-256, \(mapping.pairs.count - mapping.exactMatches) by perceptual hash)"
         if empty > 0 { summary += "; \(empty) came back without a caption (empty label)" }
         job.record(.info, summary, at: context.now())
@@ -58,7 +50,7 @@ struct MapResultStep: PipelineStep {
             job.record(.warning, "originals with no returned file (their caption stays as dropped): \(missing.prefix(20).joined(separator: ", "))", at: context.now())
             for original in missing {
                 let caption = DatasetFiles.captionPath(forImage: original)
-                let source = context.source.appendingPathComponent(caption)
+                let source = context.folder.source.appendingPathComponent(caption)
                 if manager.fileExists(atPath: source.path) {
                     try manager.createDirectory(at: target.appendingPathComponent(caption).deletingLastPathComponent(), withIntermediateDirectories: true)
                     try manager.copyItem(at: source, to: target.appendingPathComponent(caption))

@@ -2,6 +2,7 @@ import Glibc
 
 /// An exclusive `flock` on a file, held for as long as the value lives; the kernel drops it if the process dies.
 public final class FileLock: @unchecked Sendable {
+    // Safe: its only state is an immutable descriptor; flock(2) itself is thread-safe.
     public enum Failure: Error, CustomStringConvertible {
         /// Another process holds the lock; `holderPID` is what that process wrote into the file, when readable.
         case heldByAnotherProcess(path: String, holderPID: Int32?)

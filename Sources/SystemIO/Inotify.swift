@@ -5,6 +5,7 @@ import Glibc
 ///
 /// All of the inotify pointer work in Sluice lives in this file. The instance is closed on `deinit`.
 public final class Inotify: @unchecked Sendable {
+    // Safe: its state is immutable descriptors; the kernel serializes reads, writes and watch changes on them.
     /// A watch descriptor as returned by `inotify_add_watch`.
     public struct Watch: Hashable, Sendable, CustomStringConvertible {
         public let rawValue: Int32

@@ -50,6 +50,7 @@ enum ParallelWork {
 
     /// Hands out indexes 0, 1, 2… to worker threads.
     private final class NextIndex: @unchecked Sendable {
+        // Safe: `value` is only touched with `lock` held.
         private let lock = NSLock()
         private var value = 0
 

@@ -301,6 +301,7 @@ public final class ZipReader {
 
 /// The first fsync failure seen by any of the flushing threads.
 private final class SyncFailures: @unchecked Sendable {
+    // Safe: `message` is only touched with `lock` held.
     private let lock = NSLock()
     private var message: String?
 

@@ -325,6 +325,7 @@ public final class ZipWriter {
 
 /// A bounded hand-over from the read-ahead thread to the writer, limited by the bytes it holds.
 private final class ReadAheadQueue: @unchecked Sendable {
+    // Safe: every mutable field is only touched with `condition` locked.
     typealias Item = Result<ZipWriter.Preparation, ZipError>
 
     private let condition = NSCondition()

@@ -21,7 +21,7 @@ struct ControlOptions: ParsableArguments {
 
         if let pid = FileLock.holder(of: layout.lockFile.path) {
             kill(pid, SIGUSR1)
-            print("\(action.rawValue) requested for \(target.id); the running daemon (pid \(pid)) applies it")
+            print("\(action.rawValue) requested for \(target.id); \(Self.describeLockHolder(pid)) applies it before its next step")
             return
         }
         // No daemon: apply the request now under the root's lock, the same way the daemon would.
@@ -33,6 +33,17 @@ struct ControlOptions: ParsableArguments {
         let updated = try store.load(target.id)
         print("\(target.id): \(updated.status.rawValue) at \(updated.step.label)")
         if updated.status.isRunnable { print("run `sluice watch \(layout.root.path)` or `sluice run \(layout.root.path) --once` to continue") }
+    }
+}
+
+extension ControlOptions {
+    /// Which Sluice process holds a root's lock, read from its command line: both handle the wake-up signal.
+    static func describeLockHolder(_ pid: Int32) -> String {
+        let raw = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+        let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        if words.contains("watch") { return "the running daemon (`sluice watch`, pid \(pid))" }
+        if words.contains("run") { return "the running `sluice run --once` (pid \(pid))" }
+        return "the process holding the root's lock (pid \(pid))"
     }
 }
 

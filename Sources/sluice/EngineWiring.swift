@@ -6,20 +6,18 @@ import Pipeline
 
 /// Builds an engine with the real components: the preset's caption rules and the image decoders.
 enum EngineWiring {
-    static func engine(
-        layout: RootLayout, config: SluiceConfig, isCancelled: @escaping @Sendable () -> Bool = { false }
-    ) -> Engine {
+    static func engine(layout: RootLayout, config: SluiceConfig) -> Engine {
         Engine(
             layout: layout, config: config,
             captionRules: { config, layout in try PresetCaptionRules(config: config, root: layout.root) },
             inspectImage: ImageInspection.facts(ofImageAt:),
-            output: log, isCancelled: isCancelled, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
+            logger: logger, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
     }
 
-    /// One line per event, through swift-log (SluiceLogging formats it for a terminal or for journald).
-    static let log: @Sendable (String) -> Void = { message in
-        Logger(label: "sluice").info("\(message)")
-    }
+=======
+    /// The engine's log: swift-log, one line per event (the executable's bootstrap picks the terminal or journald form).
+    static let logger = Logger(label: "sluice")
+>>>>>>> engine
 
     static func loadConfig(_ layout: RootLayout) throws -> SluiceConfig {
         guard layout.isInitialized else {

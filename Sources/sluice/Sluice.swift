@@ -3,8 +3,7 @@ import Configuration
 import Foundation
 import SluiceLogging
 
-/// The `sluice` command: subcommands only parse arguments and call into the libraries.
-@main
+/// The `sluice` command: subcommands only parse arguments and call into the libraries (started by main.swift).
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
@@ -27,39 +26,6 @@ struct Sluice: AsyncParsableCommand {
             ReviewCommand.self,
         ]
     )
-
-    /// Sets up logging from `--log-level` (taken out of the arguments, wherever it stands), then runs the command
-    /// with Sluice's exit statuses: 2 for a usage error (argument-parser's default is 64), a `CLIError`'s own
-    /// status (78 for config errors), argument-parser's for the rest (help exits 0).
-    static func main() async {
-        let (option, arguments) = SluiceLogging.extractLevelOption(from: Array(CommandLine.arguments.dropFirst()))
-        do {
-            SluiceLogging.bootstrap(level: try SluiceLogging.level(option: option))
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
-            Foundation.exit(ExitStatus.usage)
-        }
-        do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
-            Foundation.exit(error.exitStatus)
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(ExitStatus.configError)
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(ExitStatus.usage)
-            }
-            exit(withError: error)
-        }
-    }
 }
 
 enum SluiceVersion {

@@ -16,8 +16,8 @@ struct WatchCommand: AsyncParsableCommand {
         let urls = roots.map { URL(fileURLWithPath: $0) }
         let daemon: Daemon
         do {
-            daemon = try Daemon(roots: urls, output: EngineWiring.log) { layout, config, isCancelled in
-                EngineWiring.engine(layout: layout, config: config, isCancelled: isCancelled)
+            daemon = try Daemon(roots: urls, logger: EngineWiring.logger) { layout, config in
+                EngineWiring.engine(layout: layout, config: config)
             }
         } catch let error as ConfigError {
             throw CLIError.config("\(error)")
@@ -28,7 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 }
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Process everything that can progress without watching, then exit (for cron and scripts).",
@@ -38,10 +38,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Exit when every job waits or is done (the only mode for now; kept for clarity in scripts).")
     var once = false
 
-    func run() throws {
+    func run() async throws {
         let layout = RootLayout(root: URL(fileURLWithPath: root))
         let config = try EngineWiring.loadConfig(layout)
-        try runHoldingLock(layout, config)
+        try await runHoldingLock(layout, config)
         let report = try StatusReport.make(roots: [layout])
         print(report.text(), terminator: "")
         // Scripts and cron read the outcome from the exit status: 1 when any job ended FAILED.
@@ -50,11 +50,12 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) throws {
+    private func runHoldingLock(_ layout: RootLayout, _ config: SluiceConfig) async throws {
         let lock: FileLock
         do { lock = try FileLock(path: layout.lockFile.path) } catch { throw CLIError("\(error)") }
-        try withExtendedLifetime(lock) {
-            try OnceRunner.run(EngineWiring.engine(layout: layout, config: config), output: EngineWiring.log)
+        defer { withExtendedLifetime(lock) {} }
+        try await OnceRunner.run(signals: ControlSignals.received, logger: EngineWiring.logger) {
+            EngineWiring.engine(layout: layout, config: config)
         }
     }
 }

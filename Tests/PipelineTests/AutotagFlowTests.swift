@@ -125,26 +125,6 @@ import Testing
         #expect(root.finalZips().count == 1, "a good result after the hostile one completes the job")
     }
 
-    @Test func timeoutThenRetryThenGoodZipCompletes() async throws {
-        let root = try await TestRoot(config: Self.config + "\ndownloads.timeout_minutes: 0.02")
-        defer { root.remove() }
-        let source = try TestDatasets.forAutotag(named: "late", in: root.url.deletingLastPathComponent(), tag: "late")
-        try FileManager.default.moveItem(at: source, to: root.folder("inbox").appendingPathComponent("late"))
-        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
-        var failed = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline && !failed.contains("FAILED") {
-            try await Task.sleep(for: .milliseconds(300))
-            failed = try await SluiceProcess.run(["run", root.url.path, "--once"]).stdout
-        }
-        #expect(failed.contains("No downloaded zip detected"), "\(failed)")
-        let retry = try await SluiceProcess.run(["retry", "late", "--root", root.url.path])
-        #expect(retry.stdout.contains("WAITING_DOWNLOAD") || retry.stdout.contains("RUNNING"), "\(retry.stdout)\(retry.stderr)")
-        _ = try Self.respond(to: try Self.uploadZip(in: root), writingTo: root.folder("downloads").appendingPathComponent("1_training_data.zip"), seed: 1)
-        let done = try await SluiceProcess.run(["run", root.url.path, "--once"])
-        #expect(root.finalZips().count == 1, "\(done.stdout)\(done.stderr)")
-    }
-
     @Test func wholeRoundTripAgainstTheRealWatcher() async throws {
         let root = try await TestRoot(config: "watch.settle_ms: 300")
         defer { root.remove() }

@@ -91,19 +91,6 @@ import Testing
         #expect(root.jobCount() == 1)
     }
 
-    @Test func folderDroppedStraightIntoReviewedBecomesAFinalZip() async throws {
-        let root = try await TestRoot(config: Self.quickConfig)
-        defer { root.remove() }
-        let daemon = try SluiceProcess(["watch", root.url.path])
-        defer { daemon.signal(SIGKILL) }
-        let dataset = try TestDatasets.booru(named: "direct", images: 3, in: root.url.deletingLastPathComponent())
-        try FileManager.default.moveItem(at: dataset, to: root.folder("reviewed").appendingPathComponent("direct"))
-        #expect(await eventually(timeout: 60) { root.finalZips().count == 1 }, "\(daemon.stderr)")
-        let entries = try ZipInspection.contents(of: root.finalZips()[0])
-        #expect(entries.keys.filter { $0.hasSuffix(".png") }.count == 3)
-        #expect(entries.keys.filter { $0.hasSuffix(".txt") }.count == 3)
-    }
-
     @Test func secondDaemonOnTheSameRootExitsNamingThePid() async throws {
         let root = try await TestRoot(config: Self.quickConfig)
         defer { root.remove() }

@@ -79,17 +79,6 @@ import Testing
         #expect(!names.contains("corrupt.png"))
     }
 
-    @Test func folderWithoutImagesFailsSayingSo() async throws {
-        let root = try await TestRoot(config: Self.config)
-        defer { root.remove() }
-        let empty = root.folder("inbox").appendingPathComponent("nothing")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        try "just text".write(to: empty.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        let result = try await SluiceProcess.run(["run", root.url.path, "--once"])
-        #expect(result.stdout.contains("FAILED"), "\(result.stdout)")
-        #expect(result.stdout.contains("no images found in \(root.folder("inbox").path)/nothing"), "\(result.stdout)")
-    }
-
     @Test func pauseAndResumeGoThroughTheSameControlPath() async throws {
         let root = try await TestRoot(config: Self.config)
         defer { root.remove() }
@@ -109,14 +98,45 @@ import Testing
         #expect(status.stdout.contains("\"status\" : \"COMPLETED\""), "\(status.stdout)")
     }
 
-    @Test func kohyaLayoutPutsEverythingUnderRepeatsFolder() async throws {
-        let root = try await TestRoot(config: Self.config + "\npipeline.auto_approve_review: true\nfinal.layout: kohya\nfinal.repeats: 7")
+    /// A control request while `run --once` holds the lock wakes it (SIGUSR1) instead of killing it mid-step.
+    @Test func controlRequestDuringRunOnceIsAppliedNotFatal() async throws {
+        let root = try await TestRoot(config: Self.config + "\nindex.batch_size: 20")
         defer { root.remove() }
-        let dataset = try TestDatasets.booru(named: "koh", images: 2, in: root.url.deletingLastPathComponent())
-        try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("koh"))
-        _ = try await SluiceProcess.run(["run", root.url.path, "--once"])
-        let zip = try #require(root.finalZips().first)
-        let names = try ZipInspection.contents(of: zip).keys
-        #expect(names.allSatisfy { $0.hasPrefix("7_koh/") }, "\(names.sorted())")
+        let dataset = try TestDatasets.many(named: "busy", images: 400, in: root.url.deletingLastPathComponent())
+        try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("busy"))
+        let run = try SluiceProcess(["run", root.url.path, "--once"])
+        defer { run.signal(SIGKILL) }
+        #expect(await eventually(timeout: 60) { root.jobCount() == 1 })
+        let paused = try await SluiceProcess.run(["pause", "busy", "--root", root.url.path])
+        #expect(paused.status == 0, "\(paused.stdout)\(paused.stderr)")
+        #expect(await run.waitForExit(timeout: 120) == 0, "run --once survives the wake-up: \(run.stderr)")
+        let status = try await SluiceProcess.run(["status", root.url.path])
+        #expect(status.stdout.contains("PAUSED"), "the pause was applied by the run: \(status.stdout)\(run.stderr)")
+    }
+
+    /// SIGTERM as soon as the process has set up its signal mask (before the engine, the watcher or any handler
+    /// runs) still ends in a clean exit 0, for the daemon and for `run --once`.
+    @Test(arguments: ["watch", "run"]) func sigtermAtOnceExitsCleanly(_ command: String) async throws {
+        let root = try await TestRoot(config: Self.config)
+        defer { root.remove() }
+        let process = try SluiceProcess(command == "watch" ? ["watch", root.url.path] : ["run", root.url.path, "--once"])
+        defer { process.signal(SIGKILL) }
+        let pid = process.process.processIdentifier
+        #expect(await eventually(timeout: 10, every: 0.001) { Self.sigtermIsBlockedOrCaught(pid) || !process.process.isRunning })
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit(timeout: 30) == 0, "\(process.stderr)")
+        #expect(process.process.terminationReason == .exit, "exited, not killed by the signal")
+    }
+
+    /// Whether the main thread of `pid` blocks SIGTERM or the process handles it (/proc/PID/status): the moment
+    /// `main` has taken the signals over, before the engine, the watcher or the signal reader exist.
+    static func sigtermIsBlockedOrCaught(_ pid: Int32) -> Bool {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let bit = UInt64(1) << UInt64(SIGTERM - 1)
+        return status.split(separator: "\n").contains { line in
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0] == "SigBlk" || parts[0] == "SigCgt", let mask = UInt64(parts[1], radix: 16) else { return false }
+            return mask & bit != 0
+        }
     }
 }

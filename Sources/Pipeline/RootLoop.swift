@@ -1,0 +1,190 @@
+import Configuration
+import FolderWatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SystemIO
+
+/// One root's event loop, run as a service: the only owner of the root's engine. The watcher, the signal reader and
+/// the timer post `RootEvent`s; the loop handles them one at a time on the root's own thread, so nothing it owns
+/// needs a lock. Graceful shutdown cancels the loop: a long step stops at its next checkpoint, state is on disk.
+public struct RootLoop: Service {
+    public let layout: RootLayout
+    private let initialConfig: SluiceConfig
+    private let events: AsyncStream<RootEvent>
+    private let continuation: AsyncStream<RootEvent>.Continuation
+    private let makeEngine: @Sendable (SluiceConfig) -> Engine
+    private let clock: any Clock<Duration>
+    private let tickInterval: Duration
+    private let watches: Bool
+    private let logger: Logger
+    /// Set while a `.markerChanged` waits in the stream, so a burst of hints costs one look, not one per hint.
+    private let markerPending = PendingFlag()
+
+    /// - Parameters:
+    ///   - makeEngine: builds the engine inside the loop, which then owns it alone.
+    ///   - clock: paces the periodic tick (timeouts, a look after anything a lost hint missed).
+    ///   - watches: false for tests that post every event themselves.
+    public init(
+        layout: RootLayout, config: SluiceConfig, clock: any Clock<Duration> = ContinuousClock(),
+        tickInterval: Duration = .seconds(60), watches: Bool = true, logger: Logger = Logger(label: "sluice"),
+        makeEngine: @escaping @Sendable (SluiceConfig) -> Engine
+    ) {
+        self.layout = layout
+        self.initialConfig = config
+        (events, continuation) = AsyncStream<RootEvent>.makeStream(bufferingPolicy: .unbounded)
+        self.makeEngine = makeEngine
+        self.clock = clock
+        self.tickInterval = tickInterval
+        self.watches = watches
+        self.logger = logger
+    }
+
+    /// Queues an event for the loop; safe from any thread.
+    public func post(_ event: RootEvent) {
+        if case .markerChanged = event, markerPending.raise() == false { return }
+        continuation.yield(event)
+    }
+
+    public func run() async throws {
+        let executor = ThreadExecutor(name: "sluice-root")
+        defer { executor.shutdown() }
+        // Everything the loop starts (the shutdown watch included) prefers the root's thread, so a busy shared pool
+        // never delays it.
+        try await withTaskExecutorPreference(executor) {
+            try await cancelWhenGracefulShutdown { try await loop(on: executor) }
+        }
+    }
+
+    private func loop(on executor: ThreadExecutor) async throws {
+        var state = LoopState(engine: makeEngine(initialConfig), logger: logger)
+        let ticker = Task(executorPreference: executor) { [clock, tickInterval, continuation] in
+            while (try? await clock.sleep(for: tickInterval)) != nil { continuation.yield(.tick) }
+        }
+        var watcher: Task<Void, Never>?
+        defer {
+            ticker.cancel()
+            watcher?.cancel()
+        }
+        if watches { watcher = try startWatching(state.engine.config, on: executor) }
+        logger.info("watching \(layout.root.path)")
+        state.work()
+        ServiceNotification.ready(status: "watching \(layout.root.path)")
+        for await event in events {
+            if Task.isCancelled { break }
+            switch event {
+            case .dropSettled(let drop): state.settled[drop.url.standardizedFileURL] = drop.snapshot
+            case .markerChanged: markerPending.lower()
+            case .watcherNote(let line):
+                logger.notice("\(line)")
+                continue
+            case .reloadConfig:
+                if let restart = state.reload(from: layout.configFile), restart, watches {
+                    watcher?.cancel()
+                    do { watcher = try startWatching(state.engine.config, on: executor) } catch {
+                        logger.error("\(error); \(layout.root.path) is not watched until the next reload")
+                    }
+                }
+                ServiceNotification.ready(status: "watching \(layout.root.path)")
+            case .controlRequest, .tick: break
+            }
+            state.work()
+        }
+    }
+
+    /// Starts the drop detector with the config's watch settings; its events are posted to this loop.
+    private func startWatching(_ config: SluiceConfig, on executor: ThreadExecutor) throws -> Task<Void, Never> {
+        let force = config.watch.forcePolling
+        var drops = [layout.inbox, layout.reviewed, layout.downloads].map { WatchedDirectory($0, recursive: true, forcePolling: force) }
+        for extra in config.downloads.extraDirectories {
+            let url = URL(fileURLWithPath: (extra as NSString).expandingTildeInPath)
+            if FileManager.default.fileExists(atPath: url.path) {
+                drops.append(WatchedDirectory(url, recursive: false, forcePolling: force))
+            } else {
+                logger.warning("\(url.path) (downloads.extra_dirs) does not exist; not watched")
+            }
+        }
+        let hints = [WatchedDirectory(layout.review, recursive: true, forcePolling: force), WatchedDirectory(layout.root, recursive: false, forcePolling: force)]
+        let detector = try DropDetector(
+            DropDetector.Configuration(
+                directories: drops, hintOnlyDirectories: hints,
+                settlePeriod: .milliseconds(config.watch.settleMilliseconds), filter: .sluiceDrops,
+                pollInterval: .milliseconds(config.watch.pollIntervalMilliseconds)))
+        for polled in detector.polledDirectories {
+            logger.notice("\(polled.path): network file system or forced polling; polling every \(config.watch.pollIntervalMilliseconds) ms")
+        }
+        let loop = self
+        return Task(executorPreference: executor) {
+            for await event in detector.events {
+                switch event {
+                case .settled(let drop): loop.post(.dropSettled(drop))
+                case .held(let directory, let entry, let reason): loop.post(.watcherNote("\(directory.path)/\(entry): waiting: \(reason)"))
+                case .hint(.fellBackToPolling(let directory, let reason)): loop.post(.watcherNote("\(directory.path): \(reason); polling instead"))
+                case .hint: loop.post(.markerChanged)
+                }
+            }
+            detector.stop()
+        }
+    }
+}
+
+/// What the loop owns between events: the engine and the drops the watcher said had settled.
+private struct LoopState {
+    let engine: Engine
+    let logger: Logger
+    var settled: [URL: EntrySnapshot] = [:]
+    /// The summary last sent to the service manager.
+    var status = ""
+
+    init(engine: Engine, logger: Logger) {
+        self.engine = engine
+        self.logger = logger
+    }
+
+    /// Everything that can progress now: requests, markers, drops, then steps until every job waits.
+    mutating func work() {
+        do {
+            try engine.reconcile(isSettled: isSettled)
+            engine.runUntilIdle()
+        } catch {
+            logger.error("\(engine.layout.root.path): \(error)")
+        }
+        let summary = engine.summaryLine()
+        if summary != status {
+            status = summary
+            ServiceNotification.status(summary)
+        }
+    }
+
+    /// Settled when the watcher said so and nothing changed since.
+    private func isSettled(_ url: URL) -> Bool {
+        guard let snapshot = settled[url.standardizedFileURL] else { return false }
+        return EntrySnapshot.take(url) == snapshot
+    }
+
+    /// Re-reads sluice.yaml and applies it; keeps the old config on error. Returns whether the watcher must restart,
+    /// or nil when the config could not be read.
+    func reload(from file: URL) -> Bool? {
+        ServiceNotification.reloading()
+        let config: SluiceConfig
+        do { config = try SluiceConfig.load(from: file) } catch {
+            logger.error("\(error) (keeping the previous config)")
+            return nil
+        }
+        let old = engine.config
+        let changes = ConfigSnapshot.changes(from: old, to: config)
+        engine.apply(reloaded: config)
+        logger.notice("\(file.path): reloaded; \(changes.isEmpty ? "nothing changed" : "changed " + changes.joined(separator: ", "))")
+        return old.watch != config.watch || old.downloads.extraDirectories != config.downloads.extraDirectories
+    }
+}
+
+/// A flag two tasks share: raised by the poster, lowered by the loop.
+private final class PendingFlag: Sendable {
+    private let raised = Mutex(false)
+
+    /// Raises the flag; returns whether it was down (so the event must be posted).
+    func raise() -> Bool { raised.withLock { was in defer { was = true }; return !was } }
+    func lower() { raised.withLock { $0 = false } }
+}
