@@ -14,10 +14,8 @@ enum EngineWiring {
             logger: logger, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
     }
 
-=======
     /// The engine's log: swift-log, one line per event (the executable's bootstrap picks the terminal or journald form).
     static let logger = Logger(label: "sluice")
->>>>>>> engine
 
     static func loadConfig(_ layout: RootLayout) throws -> SluiceConfig {
         guard layout.isInitialized else {
