@@ -34,11 +34,12 @@ let package = Package(
         .target(name: "SystemIO", dependencies: ["CLinux"]),
         // SHA-256 and MD5 of files, through libcrypto.
         .target(name: "Hashing", dependencies: ["CCrypto", "SystemIO"]),
-        // Zip writing (stored/deflated, zlib crc32) and safe reading of untrusted archives.
-        .target(name: "ZipArchive", dependencies: ["CZlib", "SystemIO"]),
+        // Zip writing (stored/deflated, zlib crc32, SHA-256 of each entry while it streams) and safe reading of
+        // untrusted archives.
+        .target(name: "ZipArchive", dependencies: ["CZlib", "SystemIO", "Hashing"]),
         // Image headers, decoding, EXIF orientation and perceptual hashes. Always optimized: its pixel loops run
         // 10-50x slower unoptimized, which would make debug test runs that hash thousands of images crawl.
-        .target(name: "Imaging", dependencies: ["CImageCodecs", "SystemIO"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs", "SystemIO", "Hashing"], swiftSettings: [.unsafeFlags(["-O"])]),
         // Maps an auto-tagger's renamed result entries back to the uploaded originals (pure).
         .target(name: "ResultMatching"),
         // EXIF facts through libexif.
@@ -140,8 +141,8 @@ let package = Package(
         // The installed binary, the generated unit, and the daemon's readiness notifications (run the real `sluice`).
         .testTarget(name: "ServiceInstallTests", dependencies: ["ServiceInstall", "SystemIO", "NotifySocketListener"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata"]),
+        .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO", "Hashing"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata", "Hashing"]),
         .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
         .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
         .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),

@@ -46,7 +46,9 @@ let folder = URL(fileURLWithPath: arguments[0])
 do {
     let start = now()
     let preset = try PresetLibrary.standard().load(arguments[2])
-    let normalizer = DatasetNormalizer(preset: preset, previewLimit: 0)
+    var normalizer = DatasetNormalizer(preset: preset, previewLimit: 0)
+    // BENCH_FLUSH=fsync compares fsyncs from the worker threads with the default single syncfs per batch.
+    if ProcessInfo.processInfo.environment["BENCH_FLUSH"] == "fsync" { normalizer.flush = .fsyncEach }
     if engineOnly {
         let contents = try CaptionFolder(root: folder).scan()
         let texts = try contents.captions.map { path in

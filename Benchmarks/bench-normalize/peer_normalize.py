@@ -256,12 +256,18 @@ def write_atomically(path, data):
     os.close(folder)
 
 
+def write_plainly(path, data):
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
 def main():
     args = sys.argv[1:]
     engine_only = "--engine-only" in args
-    args = [a for a in args if a != "--engine-only"]
+    no_fsync = "--no-fsync" in args
+    args = [a for a in args if a not in ("--engine-only", "--no-fsync")]
     if len(args) != 3 or args[1] != "--preset":
-        raise SystemExit("usage: peer_normalize.py DIR --preset PATH [--engine-only]")
+        raise SystemExit("usage: peer_normalize.py DIR --preset PATH [--engine-only | --no-fsync]")
     root, start = args[0], time.monotonic()
     rules = Rules(compile_preset(load_preset(args[2])), None)
     paths = scan(root)
@@ -286,15 +292,19 @@ def main():
         print(f"python engine-only: {len(texts)} captions, {len(changed)} would change; read {read_time:.3f} s, "
               f"rules {engine_time:.3f} s ({engine_cpu:.3f} s CPU), total {time.monotonic() - start:.3f} s, peak {peak:.0f} MiB")
         return
+    # Durable: fsync + rename per file (backup and caption), as Sluice guarantees. --no-fsync: plain writes, the
+    # caption overwritten in place, which a crash can leave half-written.
+    write = write_plainly if no_fsync else write_atomically
     backups = os.path.join(root, ".sluice-backups", "bench")
     for i in changed:
         backup = os.path.join(backups, paths[i])
         os.makedirs(os.path.dirname(backup), exist_ok=True)
-        write_atomically(backup, originals[i])
-        write_atomically(os.path.join(root, paths[i]), outputs[i].encode("utf-8"))
+        write(backup, originals[i])
+        write(os.path.join(root, paths[i]), outputs[i].encode("utf-8"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"python end-to-end: {len(texts)} captions, {len(changed)} changed; total {time.monotonic() - start:.3f} s, "
-          f"peak {peak:.0f} MiB")
+    mode = "no fsync" if no_fsync else "fsync + rename per file"
+    print(f"python end-to-end ({mode}): {len(texts)} captions, {len(changed)} changed; "
+          f"total {time.monotonic() - start:.3f} s, peak {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

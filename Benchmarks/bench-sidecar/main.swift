@@ -237,7 +237,7 @@ func rate(_ timing: Timing) -> String {
 }
 print("bench-sidecar: \(imageCount) new sidecars in \(parent.path), \(tagCount) tags (20–40 per image), same fields on both sides")
 print("  Sluice writeAll, rename only (no fsync, like exiftool)  \(rate(fastSeconds))")
-print("  Sluice writeAll, flushed (fsync per file, folder once)  \(rate(batchSeconds))")
+print("  Sluice writeAll, flushed (one syncfs, folder once)      \(rate(batchSeconds))")
 print("  Sluice write,    flushed (fsync file and folder each)   \(rate(singleSeconds))")
 print("  Sluice writeAll again, same tags (nothing rewritten)    \(rate(rewriteSeconds))")
 print("  Sluice read of the same sidecars                        \(rate(readSeconds))")

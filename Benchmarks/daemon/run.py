@@ -42,6 +42,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+# Every process this script starts, so the end can stop exactly those (by pid) and nothing else on the machine.
+STARTED: list = []
+
+
+def start(arguments, **options) -> subprocess.Popen:
+    process = subprocess.Popen(arguments, **options)
+    STARTED.append(process)
+    return process
+
+
+def stop_started() -> None:
+    """SIGTERM each process this script started that still runs, then SIGKILL it after 10 s."""
+    for process in STARTED:
+        if process.poll() is None:
+            process.terminate()
+    for process in STARTED:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main() -> None:
     sluice = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/sluice")
     work = tempfile.mkdtemp(prefix="sluice-daemon-bench-")
@@ -51,9 +74,9 @@ def main() -> None:
     text = open(config).read().replace("autotag: true", "autotag: false").replace("settle_ms: 2000", f"settle_ms: {SETTLE_MS}")
     open(config, "w").write(text)
 
-    daemon = subprocess.Popen([sluice, "watch", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = start([sluice, "watch", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peer = shutil.which("inotifywait")
-    watcher = subprocess.Popen([peer, "-m", "-r", "-q", root], stdout=subprocess.DEVNULL) if peer else None
+    watcher = start([peer, "-m", "-r", "-q", root], stdout=subprocess.DEVNULL) if peer else None
     time.sleep(2)
     start_daemon = cpu_seconds(daemon.pid)
     start_peer = cpu_seconds(watcher.pid) if watcher else 0.0
@@ -96,4 +119,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        subprocess.run(["pkill", "-f", "sluice-daemon-bench-"], check=False)
+        stop_started()

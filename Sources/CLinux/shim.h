@@ -12,4 +12,8 @@ static inline int sluice_statfs_type(const char *path, long *type) {
     if (result == 0) *type = (long)info.f_type;
     return result;
 }
+
+/// syncfs(2): flushes every file system containing `fd` (glibc declares it only under _GNU_SOURCE).
+extern int syncfs(int fd);
+static inline int sluice_syncfs(int fd) { return syncfs(fd); }
 #endif

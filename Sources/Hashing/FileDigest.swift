@@ -34,7 +34,7 @@ public enum FileDigest {
         return finish(context)
     }
 
-    private static func finish(_ context: OpaquePointer?) -> String {
+    static func finish(_ context: OpaquePointer?) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)

@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// Normalizes a whole dataset with a preset: the per-caption rules, then the dataset-level frequency rule and
 /// ordering (see `CaptionNormalizer` for the order). Deterministic and idempotent.
@@ -8,6 +9,10 @@ public struct DatasetNormalizer: Sendable {
     public let triggerWord: String?
     /// How many changed captions the report keeps for a preview.
     public let previewLimit: Int
+    /// How `normalizeFolder` makes a batch of rewritten captions durable (see `DurableBatch.Flush`).
+    public var flush: DurableBatch.Flush = .syncFileSystem
+    /// How many captions `normalizeFolder` reads, normalizes and writes at a time (memory stays flat).
+    public var folderBatchSize = 2_000
 
     public init(preset: Preset, triggerWord: String? = nil, previewLimit: Int = 30) {
         self.preset = preset
@@ -24,55 +29,90 @@ public struct DatasetNormalizer: Sendable {
     /// Normalizes captions given as parallel arrays of relative paths (sorted) and texts.
     public func normalize(paths: [String], texts: [String]) -> DatasetNormalization {
         precondition(paths.count == texts.count, "one text per path")
+        var chunks = prepare(texts)
+        let counts = Self.counts(of: chunks)
+        let batch = finish(&chunks, paths: paths, texts: texts, frequency: counts.frequency, captionCount: texts.count)
+        var report = NormalizationReport(presetName: preset.name)
+        var keysAfter: [String: Int] = [:]
+        Self.add(batch, to: &report, keysAfter: &keysAfter, previewLimit: previewLimit)
+        report.captionCount = texts.count
+        report.topTagsBefore = Self.top(counts.keysBefore)
+        report.topTagsAfter = Self.top(keysAfter)
+        return DatasetNormalization(texts: batch.texts, changes: batch.changes, report: report)
+    }
+
+    /// Pass 1 over some captions, in parallel: the per-caption rules, counting keys per worker.
+    struct Chunk {
+        var range: Range<Int>
+        var normalizer: CaptionNormalizer
+        var prepared: [CaptionNormalizer.Prepared]
+    }
+
+    func prepare(_ texts: [String]) -> [Chunk] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let ranges = ParallelWork.ranges(total: texts.count, pieces: cores * 4, minimum: 512)
-
-        // Pass 1: the per-caption rules, counting keys per worker in arrays.
-        struct Chunk {
-            var normalizer: CaptionNormalizer
-            var prepared: [CaptionNormalizer.Prepared]
-        }
-        var chunks = ParallelWork.map(count: ranges.count) { index -> Chunk in
+        return ParallelWork.map(count: ranges.count) { index -> Chunk in
             var normalizer = CaptionNormalizer(rules: TagRules(preset: preset, triggerWord: triggerWord))
             var prepared: [CaptionNormalizer.Prepared] = []
             prepared.reserveCapacity(ranges[index].count)
             for position in ranges[index] { prepared.append(normalizer.prepare(texts[position])) }
-            return Chunk(normalizer: normalizer, prepared: prepared)
+            return Chunk(range: ranges[index], normalizer: normalizer, prepared: prepared)
         }
-        // Workers number keys differently, so their counts meet by key.
+    }
+
+    /// Key counts of prepared captions: keys as read (for the report) and canonical keys after the per-caption
+    /// rules (for the frequency rule). Workers number keys differently, so their counts meet by key.
+    struct KeyCounts {
         var keysBefore: [String: Int] = [:]
         var frequency: [String: Int] = [:]
+
+        mutating func add(_ other: KeyCounts) {
+            keysBefore.merge(other.keysBefore, uniquingKeysWith: +)
+            frequency.merge(other.frequency, uniquingKeysWith: +)
+        }
+    }
+
+    static func counts(of chunks: [Chunk]) -> KeyCounts {
+        var counts = KeyCounts()
         for chunk in chunks {
             let rules = chunk.normalizer.rules
             for facts in rules.facts {
-                if rules.countBefore[facts.id] > 0 { keysBefore[facts.key, default: 0] += rules.countBefore[facts.id] }
-                if rules.countPrepared[facts.id] > 0 { frequency[facts.key, default: 0] += rules.countPrepared[facts.id] }
+                if rules.countBefore[facts.id] > 0 { counts.keysBefore[facts.key, default: 0] += rules.countBefore[facts.id] }
+                if rules.countPrepared[facts.id] > 0 { counts.frequency[facts.key, default: 0] += rules.countPrepared[facts.id] }
             }
         }
+        return counts
+    }
+
+    /// What pass 2 made of some captions.
+    struct Batch {
+        /// Relative path → normalized text (every caption of the batch).
+        var texts: [String: String] = [:]
+        var changes: [CaptionChange] = []
+        var keysAfter: [String: Int] = [:]
+        var warnings: [String] = []
+        var moved = 0
+        var reordered = 0
+    }
+
+    /// Pass 2: background moves and ordering, with the dataset's counts (`frequency` over `captionCount` captions).
+    func finish(
+        _ chunks: inout [Chunk], paths: [String], texts: [String], frequency: [String: Int], captionCount: Int
+    ) -> Batch {
         for index in chunks.indices {
             chunks[index].normalizer.rules.datasetFrequency = chunks[index].normalizer.rules.facts.map { frequency[$0.canonical] ?? 0 }
         }
-
-        // Pass 2: background moves and ordering, with the dataset's counts.
-        struct Output {
-            var texts: [String]
-            var changes: [CaptionChange]
-            var keysAfter: [String: Int]
-            var warnings: [String]
-            var moved: Int
-            var reordered: Int
-        }
         let finishedChunks = chunks
-        let outputs = ParallelWork.map(count: finishedChunks.count) { index -> Output in
+        let outputs = ParallelWork.map(count: finishedChunks.count) { index -> Batch in
             let chunk = finishedChunks[index]
             let rules = chunk.normalizer.rules
-            var output = Output(texts: [], changes: [], keysAfter: [:], warnings: [], moved: 0, reordered: 0)
+            var output = Batch()
             output.texts.reserveCapacity(chunk.prepared.count)
             var countAfter = [Int](repeating: 0, count: rules.facts.count)
             for (offset, caption) in chunk.prepared.enumerated() {
-                let position = ranges[index].lowerBound + offset
-                let finished = chunk.normalizer.finish(caption, captionCount: texts.count, countAfter: &countAfter)
-                output.texts.append(finished.text)
+                let position = chunk.range.lowerBound + offset
+                let finished = chunk.normalizer.finish(caption, captionCount: captionCount, countAfter: &countAfter)
+                output.texts[paths[position]] = finished.text
                 output.moved += finished.moved.count
                 if finished.isReordered { output.reordered += 1 }
                 output.warnings.append(contentsOf: caption.warnings.map { "\(paths[position]): \($0)" })
@@ -85,36 +125,33 @@ public struct DatasetNormalizer: Sendable {
             if let triggerKey = rules.triggerKey { output.keysAfter[triggerKey, default: 0] += chunk.prepared.count }
             return output
         }
-
-        var report = NormalizationReport(presetName: preset.name)
-        report.captionCount = texts.count
-        var changes: [CaptionChange] = []
-        var newTexts: [String: String] = [:]
-        newTexts.reserveCapacity(texts.count)
-        for (index, output) in outputs.enumerated() {
-            for (offset, text) in output.texts.enumerated() { newTexts[paths[ranges[index].lowerBound + offset]] = text }
-            changes.append(contentsOf: output.changes)
-            report.tagsMovedToOptional += output.moved
-            report.captionsReordered += output.reordered
+        var batch = Batch()
+        batch.texts.reserveCapacity(texts.count)
+        for output in outputs {
+            batch.texts.merge(output.texts) { first, _ in first }
+            batch.changes.append(contentsOf: output.changes)
+            batch.keysAfter.merge(output.keysAfter, uniquingKeysWith: +)
+            batch.warnings.append(contentsOf: output.warnings)
+            batch.moved += output.moved
+            batch.reordered += output.reordered
         }
-        report.warnings = outputs.flatMap(\.warnings)
-        report.filesChanged = changes.count
-        for change in changes {
+        return batch
+    }
+
+    /// Adds a batch's counts, warnings and first changes to a report (captions and top tags are set by the caller).
+    static func add(_ batch: Batch, to report: inout NormalizationReport, keysAfter: inout [String: Int], previewLimit: Int) {
+        report.tagsMovedToOptional += batch.moved
+        report.captionsReordered += batch.reordered
+        report.warnings.append(contentsOf: batch.warnings)
+        report.filesChanged += batch.changes.count
+        for change in batch.changes {
             report.tagsRemoved += change.removed.count
             report.tagsRedundant += change.redundant.count
             report.duplicatesRemoved += change.duplicates.count
             report.tagsReplaced += change.replaced.count
         }
-        report.topTagsBefore = Self.top(keysBefore)
-        report.topTagsAfter = Self.top(Self.merged(outputs.map(\.keysAfter)))
-        report.preview = Array(changes.prefix(previewLimit))
-        return DatasetNormalization(texts: newTexts, changes: changes, report: report)
-    }
-
-    private static func merged(_ parts: [[String: Int]]) -> [String: Int] {
-        guard var total = parts.first else { return [:] }
-        for part in parts.dropFirst() { total.merge(part, uniquingKeysWith: +) }
-        return total
+        keysAfter.merge(batch.keysAfter, uniquingKeysWith: +)
+        report.preview.append(contentsOf: batch.changes.prefix(max(0, previewLimit - report.preview.count)))
     }
 
     /// The most frequent tags, ties broken by name so reports are stable.

@@ -80,53 +80,38 @@ public struct SidecarStore: Sendable {
         }
     }
 
-    /// Writes many sidecars, staging them all before flushing, so the flushes of a batch overlap.
-    ///
-    /// Each sidecar is still replaced atomically (temp file, fsync when `.flushed`, rename), and each folder
-    /// is flushed once at the end. A failure affects only its own image.
+    /// Writes many sidecars as one `DurableBatch`: merged on every core, each still replaced atomically (temp
+    /// file, rename), all flushed together before the renames (when `.flushed`) and each folder fsynced once.
+    /// A failure affects only its own image.
     public func writeAll(
         _ updates: [(image: URL, update: SidecarUpdate)], force: Bool = false, date: Date = Date()
     ) -> [Result<Outcome, SidecarError>] {
         let marker = self.marker(at: date)
-        let processID = getpid()
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let decisions = WorkerPool.map(count: updates.count, threads: threads) { index in
+            let paths = SidecarPaths(image: updates[index].image.path)
+            return (paths, Result { () throws(SidecarError) in
+                try decide(updates[index].update, paths: paths, force: force, marker: marker)
+            })
+        }
         var results: [Result<Outcome, SidecarError>] = []
         results.reserveCapacity(updates.count)
-        var staged: [(index: Int, temporary: String, paths: SidecarPaths)] = []
-        for (index, item) in updates.enumerated() {
-            let paths = SidecarPaths(image: item.image.path)
-            do {
-                switch try decide(item.update, paths: paths, force: force, marker: marker) {
-                case .unchanged: results.append(.success(.unchanged))
-                case .skippedAlreadyProcessed: results.append(.success(.skippedAlreadyProcessed))
-                case .write(let bytes, let isNew):
-                    let temporary = paths.temporary(index: index, processID: processID)
-                    try Self.stage(bytes, at: temporary, for: paths.current)
-                    staged.append((index, temporary, paths))
-                    results.append(.success(isNew ? .created : .updated))
-                }
-            } catch {
-                results.append(.failure(error))
+        var writes: [DurableBatch.Write] = []
+        var written: [Int] = []
+        for (index, (paths, decision)) in decisions.enumerated() {
+            switch decision {
+            case .failure(let error): results.append(.failure(error))
+            case .success(.unchanged): results.append(.success(.unchanged))
+            case .success(.skippedAlreadyProcessed(_)): results.append(.success(.skippedAlreadyProcessed))
+            case .success(.write(let bytes, let isNew)):
+                writes.append(DurableBatch.Write(path: paths.current, bytes: bytes))
+                written.append(index)
+                results.append(.success(isNew ? .created : .updated))
             }
         }
-        var folders = Set<String>()
-        for entry in staged {
-            do {
-                if durability == .flushed { try FileOperations.syncFile(at: entry.temporary) }
-                try FileOperations.rename(entry.temporary, to: entry.paths.current)
-                folders.insert(entry.paths.folder)
-            } catch {
-                try? FileManager.default.removeItem(atPath: entry.temporary)
-                results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
-            }
-        }
-        for folder in folders.sorted() where durability == .flushed {
-            do {
-                try FileOperations.syncDirectory(at: folder)
-            } catch {
-                for entry in staged where entry.paths.folder == folder {
-                    results[entry.index] = .failure(.cannotWrite(path: entry.paths.current, reason: "\(error)"))
-                }
-            }
+        let batch = DurableBatch(flush: durability == .flushed ? .syncFileSystem : .renameOnly, threads: threads)
+        for (position, outcome) in batch.write(writes).enumerated() {
+            if let outcome { results[written[position]] = .failure(.cannotWrite(path: writes[position].path, reason: "\(outcome)")) }
         }
         return results
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// How an entry's bytes are stored: media is already compressed, text deflates well.
 public enum ZipCompression: Sendable, Equatable {
@@ -25,7 +26,20 @@ public final class ZipWriter {
         }
     }
 
+    /// What was written for one entry, so a manifest needs no second read of the file.
+    public struct Written: Sendable, Equatable {
+        public var name: String
+        /// The entry's uncompressed size: the source file's bytes as read.
+        public var size: UInt64
+        public var crc32: UInt32
+        /// SHA-256 (lowercase hex) of the bytes as read, computed while they streamed into the archive; nil unless
+        /// the writer was made with `computesSHA256`.
+        public var sha256: String?
+    }
+
     public let path: String
+    /// Whether each entry's SHA-256 is computed while its bytes are read (on the read-ahead thread in `addFiles`).
+    public let computesSHA256: Bool
     private let file: RawFile
     private let timestamp: DOSTimestamp
     private var offset: UInt64 = 0
@@ -46,33 +60,37 @@ public final class ZipWriter {
     static let zip64StreamThreshold: UInt64 = 0xFFFF_0000
 
     /// Creates (or truncates) the archive at `path`.
-    public init(path: String, timestamp: DOSTimestamp = .epoch) throws(ZipError) {
+    public init(path: String, timestamp: DOSTimestamp = .epoch, computesSHA256: Bool = false) throws(ZipError) {
         self.path = path
         self.timestamp = timestamp
+        self.computesSHA256 = computesSHA256
         self.file = try RawFile.create(path)
         pending.reserveCapacity(Self.writeBufferSize)
     }
 
     /// Adds one file from disk under `name`.
-    public func addFile(at sourcePath: String, as name: String, compression: ZipCompression) throws(ZipError) {
+    @discardableResult
+    public func addFile(at sourcePath: String, as name: String, compression: ZipCompression) throws(ZipError) -> Written {
         try claim(name)
         let entry = Entry(sourcePath: sourcePath, name: name, compression: compression)
-        switch try Self.prepare(entry, wholeFileLimit: wholeFileLimit) {
-        case .ready(let prepared): try write(prepared)
-        case .large(let entry): try stream(entry)
+        switch try Self.prepare(entry, wholeFileLimit: wholeFileLimit, sha256: computesSHA256) {
+        case .ready(let prepared): return try write(prepared)
+        case .large(let entry): return try stream(entry)
         }
     }
 
     /// Adds many files in order, reading and checksumming the next files on a second thread while this one writes.
-    public func addFiles(_ entries: [Entry]) throws(ZipError) {
+    @discardableResult
+    public func addFiles(_ entries: [Entry]) throws(ZipError) -> [Written] {
         for entry in entries { try claim(entry.name) }
         let queue = ReadAheadQueue(budget: Self.readAheadBudget)
         let wholeFileLimit = wholeFileLimit
+        let sha256 = computesSHA256
         let reader = Thread {
             for entry in entries {
                 if queue.isCancelled { break }
                 do throws(ZipError) {
-                    queue.push(.success(try Self.prepare(entry, wholeFileLimit: wholeFileLimit)))
+                    queue.push(.success(try Self.prepare(entry, wholeFileLimit: wholeFileLimit, sha256: sha256)))
                 } catch {
                     queue.push(.failure(error))
                     break
@@ -86,19 +104,23 @@ public final class ZipWriter {
             queue.cancel()
             queue.waitForProducer()
         }
+        var written: [Written] = []
+        written.reserveCapacity(entries.count)
         while let item = queue.pop() {
             switch item {
-            case .success(.ready(let prepared)): try write(prepared)
-            case .success(.large(let entry)): try stream(entry)
+            case .success(.ready(let prepared)): written.append(try write(prepared))
+            case .success(.large(let entry)): written.append(try stream(entry))
             case .failure(let error): throw error
             }
         }
+        return written
     }
 
     /// Adds an entry from bytes in memory (generated files, tests).
-    public func addData(_ bytes: [UInt8], as name: String, compression: ZipCompression) throws(ZipError) {
+    @discardableResult
+    public func addData(_ bytes: [UInt8], as name: String, compression: ZipCompression) throws(ZipError) -> Written {
         try claim(name)
-        try write(Self.prepare(bytes: bytes, name: name, compression: compression))
+        return try write(Self.prepare(bytes: bytes, name: name, compression: compression, sha256: computesSHA256))
     }
 
     /// Writes the central directory (Zip64 records when counts or offsets need them), flushes and fsyncs the file.
@@ -160,6 +182,7 @@ public final class ZipWriter {
         var method: UInt16
         var crc32: UInt32
         var uncompressedSize: UInt64
+        var sha256: String?
         var payload: [UInt8]
     }
 
@@ -174,7 +197,7 @@ public final class ZipWriter {
         }
     }
 
-    static func prepare(_ entry: Entry, wholeFileLimit: UInt64) throws(ZipError) -> Preparation {
+    static func prepare(_ entry: Entry, wholeFileLimit: UInt64, sha256: Bool) throws(ZipError) -> Preparation {
         let source = try RawFile.openForReading(entry.sourcePath)
         let size = try source.size()
         guard size <= wholeFileLimit else { return .large(entry) }
@@ -193,27 +216,32 @@ public final class ZipWriter {
         guard bytes.count == count, grew.isEmpty else {
             throw .io(file: entry.sourcePath, detail: "the file changed size while it was being zipped")
         }
-        return .ready(prepare(bytes: bytes, name: entry.name, compression: entry.compression))
+        return .ready(prepare(bytes: bytes, name: entry.name, compression: entry.compression, sha256: sha256))
     }
 
-    static func prepare(bytes: [UInt8], name: String, compression: ZipCompression) -> Prepared {
+    static func prepare(bytes: [UInt8], name: String, compression: ZipCompression, sha256: Bool) -> Prepared {
         let crc = Zlib.crc32(bytes)
+        let digest = sha256 ? bytes.withUnsafeBytes { buffer in
+            let digest = StreamingDigest(.sha256)
+            digest.update(buffer)
+            return digest.finishHex()
+        } : nil
         switch compression {
         case .stored:
             return Prepared(
                 name: name, method: ZipFormat.methodStored, crc32: crc, uncompressedSize: UInt64(bytes.count),
-                payload: bytes)
+                sha256: digest, payload: bytes)
         case .deflated:
             let deflated = bytes.withUnsafeBytes { Zlib.deflate($0) }
             return Prepared(
                 name: name, method: ZipFormat.methodDeflated, crc32: crc, uncompressedSize: UInt64(bytes.count),
-                payload: deflated)
+                sha256: digest, payload: deflated)
         }
     }
 
     // MARK: - Writing
 
-    private func write(_ prepared: Prepared) throws(ZipError) {
+    private func write(_ prepared: Prepared) throws(ZipError) -> Written {
         let record = ZipCentralRecord(
             nameBytes: Array(prepared.name.utf8), method: prepared.method, timestamp: timestamp,
             crc32: prepared.crc32, compressedSize: UInt64(prepared.payload.count),
@@ -221,10 +249,11 @@ public final class ZipWriter {
         try append(localHeader(for: record, zip64Sizes: false))
         try append(prepared.payload)
         records.append(record)
+        return Written(name: prepared.name, size: prepared.uncompressedSize, crc32: prepared.crc32, sha256: prepared.sha256)
     }
 
     /// Streams a large file: header first, data in chunks, then CRC and sizes patched into the header.
-    private func stream(_ entry: Entry) throws(ZipError) {
+    private func stream(_ entry: Entry) throws(ZipError) -> Written {
         let source = try RawFile.openForReading(entry.sourcePath)
         let zip64Sizes = try source.size() >= Self.zip64StreamThreshold
         let method = entry.compression == .stored ? ZipFormat.methodStored : ZipFormat.methodDeflated
@@ -238,12 +267,14 @@ public final class ZipWriter {
         var readTotal: UInt64 = 0
         let dataStart = offset
         let deflater = entry.compression == .deflated ? Deflater() : nil
+        let digest = computesSHA256 ? StreamingDigest(.sha256) : nil
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.writeBufferSize, alignment: 16)
         defer { chunk.deallocate() }
         while true {
             let got = try source.read(into: chunk)
             let data = UnsafeRawBufferPointer(rebasing: chunk[0..<got])
             crc = Zlib.crc32(crc, data)
+            digest?.update(data)
             readTotal += UInt64(got)
             if let deflater {
                 try deflater.compress(data, finish: got == 0) { (out) throws(ZipError) in try writeDirect(out) }
@@ -272,6 +303,7 @@ public final class ZipWriter {
             try file.write(patch.bytes, at: record.localHeaderOffset + 18)
         }
         records.append(record)
+        return Written(name: entry.name, size: readTotal, crc32: crc, sha256: digest?.finishHex())
     }
 
     private func localHeader(for record: ZipCentralRecord, zip64Sizes: Bool) -> [UInt8] {

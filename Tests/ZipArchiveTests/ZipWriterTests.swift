@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Testing
 
 @testable import ZipArchive
@@ -107,6 +108,45 @@ struct ZipWriterTests {
         #expect(check.status == 0, "\(check.output)")
         let reader = try ZipReader(path: folder.file("big.zip"))
         #expect(try reader.contents(of: reader.entries[0]) == big)
+    }
+
+    /// The manifest takes each entry's SHA-256 from the writer instead of reading the file again: whole files,
+    /// streamed ones (stored and deflated) and in-memory data must all match a separate read of the same bytes.
+    @Test func entryDigestsMatchAFreshReadOfEachFile() throws {
+        let folder = try TemporaryFolder()
+        let small = try folder.write("small.png", noise(count: 70_000, seed: 7))
+        let big = try folder.write("big.bin", noise(count: 3_000_001, seed: 8))
+        let text = try folder.write("big.txt", Array(repeating: Array("long hair, ".utf8), count: 300_000).flatMap { $0 })
+        let empty = try folder.write("empty.txt", [])
+        let writer = try ZipWriter(path: folder.file("d.zip"), timestamp: timestamp, computesSHA256: true)
+        writer.wholeFileLimit = 1 << 20
+        let written = try writer.addFiles([
+            .init(sourcePath: small, name: "small.png", compression: .stored),
+            .init(sourcePath: big, name: "big.bin", compression: .stored),
+            .init(sourcePath: text, name: "big.txt", compression: .deflated),
+            .init(sourcePath: empty, name: "empty.txt", compression: .deflated),
+        ])
+        let single = try writer.addFile(at: small, as: "again.png", compression: .deflated)
+        let data = try writer.addData(Array("1girl, smile".utf8), as: "data.txt", compression: .deflated)
+        try writer.finish()
+        #expect(try runTool("unzip", ["-tq", folder.file("d.zip")]).status == 0)
+        #expect(written.map(\.name) == ["small.png", "big.bin", "big.txt", "empty.txt"])
+        for (entry, source) in zip(written, [small, big, text, empty]) {
+            #expect(entry.sha256 == (try FileDigest.hex(of: source)), "\(entry.name)")
+            #expect(entry.size == UInt64(try folder.contents(of: (source as NSString).lastPathComponent).count))
+        }
+        #expect(single.sha256 == (try FileDigest.hex(of: small)))
+        #expect(data.sha256 == FileDigest.hex(of: Data("1girl, smile".utf8)))
+        let reader = try ZipReader(path: folder.file("d.zip"))
+        #expect(reader.entries.map(\.crc32) == (written + [single, data]).map(\.crc32))
+    }
+
+    @Test func digestsAreLeftOutUnlessAsked() throws {
+        let folder = try TemporaryFolder()
+        let source = try folder.write("a.png", noise(count: 1_000, seed: 9))
+        let writer = try ZipWriter(path: folder.file("n.zip"), timestamp: timestamp)
+        #expect(try writer.addFile(at: source, as: "a.png", compression: .stored).sha256 == nil)
+        try writer.finish()
     }
 
     @Test(arguments: ["", "/abs.png", "../up.png", "a/../b.png", "a//b.png", "a\\b.png", "./a.png"])
