@@ -36,8 +36,10 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CImageCodecs", "SystemIO"], swiftSettings: [.unsafeFlags(["-O"])]),
         // Maps an auto-tagger's renamed result entries back to the uploaded originals (pure).
         .target(name: "ResultMatching"),
+        // Near-duplicate pairs among perceptual hashes, sub-quadratic with a cap on pairs kept (pure).
+        .target(name: "DuplicateSearch"),
         // EXIF facts through libexif.
-        .target(name: "ExifMetadata", dependencies: ["CExif"]),
+        .target(name: "ExifMetadata", dependencies: ["CExif", "SystemIO"]),
         // XMP sidecars: parse, merge, write.
         .target(name: "XMPSidecar", dependencies: ["SystemIO"]),
         // Caption parsing, presets, tag normalization (pure).
@@ -83,11 +85,13 @@ let package = Package(
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
+        .executableTarget(name: "bench-neardup", dependencies: ["DuplicateSearch"], path: "Benchmarks/bench-neardup"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).
         .target(name: "LoopbackHTTPServer", path: "Tests/Support/LoopbackHTTPServer"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
+        .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
@@ -107,3 +111,22 @@ let package = Package(
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO"]),
     ]
 )
+
+// Fuzz targets (libFuzzer, `scripts/fuzz.sh`): declared only when SLUICE_FUZZ is set, so a plain `swift build` or
+// `swift test` never compiles them. Each is one `LLVMFuzzerTestOneInput` over one parser of untrusted input.
+if Context.environment["SLUICE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-zip", ["ZipArchive"]), ("fuzz-xmp", ["XMPSidecar"]), ("fuzz-caption", ["TagNormalization"]),
+        ("fuzz-preset", ["TagNormalization"]), ("fuzz-config", ["Configuration"]), ("fuzz-exif", ["ExifMetadata"]),
+        ("fuzz-saucenao", ["ImageLookup"]), ("fuzz-iqdb", ["ImageLookup"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"))
+    for target in fuzzTargets {
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies + ["CFuzzerDriver"], path: "Fuzz/targets/\(target.name)",
+                // The entry point is `<target>_main` calling LLVMFuzzerRunDriver (see Fuzz/CFuzzerDriver/shim.h).
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

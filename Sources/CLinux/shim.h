@@ -4,6 +4,9 @@
 #include <sys/vfs.h>
 #include <sys/inotify.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <unistd.h>
 
 /// statfs(2)'s f_type for a path (the struct and the function share a name, which Swift cannot call).
 static inline int sluice_statfs_type(const char *path, long *type) {
@@ -11,5 +14,13 @@ static inline int sluice_statfs_type(const char *path, long *type) {
     int result = statfs(path, &info);
     if (result == 0) *type = (long)info.f_type;
     return result;
+}
+
+/// ioctl(FICLONE): share the source's extents with the destination (btrfs, XFS, bcachefs); FICLONE is a macro.
+static inline int sluice_ficlone(int destination, int source) { return ioctl(destination, FICLONE, source); }
+
+/// copy_file_range(2) without offsets (both files' positions advance).
+static inline long sluice_copy_file_range(int source, int destination, unsigned long length) {
+    return (long)copy_file_range(source, NULL, destination, NULL, length, 0);
 }
 #endif

@@ -10,6 +10,8 @@ public final class ZipReader {
     private let file: RawFile
     /// Where the central directory starts: every entry's data must end before it.
     private let directoryOffset: UInt64
+    /// The archive's size on disk: the whole-archive compression ratio is measured against it.
+    private let archiveSize: UInt64
 
     /// Opens `path` and reads its central directory.
     /// - Throws: `ZipError.notComplete` when the end record is missing (an unfinished download), `.corrupt` when
@@ -18,6 +20,7 @@ public final class ZipReader {
         self.path = path
         file = try RawFile.openForReading(path)
         let size = try file.size()
+        archiveSize = size
         let tailLength = Int(min(size, UInt64(ZipFormat.maxEndSearch)))
         let tailStart = size - UInt64(tailLength)
         let tail = try file.read(count: tailLength, at: tailStart)
@@ -45,6 +48,7 @@ public final class ZipReader {
             guard zip64.u32() == ZipFormat.zip64EndSignature, zip64.take(28) != nil, let count64 = zip64.u64(),
                 let size64 = zip64.u64(), let offset64 = zip64.u64()
             else { throw .corrupt(file: path, detail: "the Zip64 end record is unreadable") }
+            guard zip64EndOffset < size else { throw .corrupt(file: path, detail: "the Zip64 end record lies past the end of the file") }
             count = count64
             directorySize = size64
             offset = offset64
@@ -96,7 +100,9 @@ public final class ZipReader {
         guard entry.uncompressedSize <= limit else { throw .tooLarge(file: path, limit: limit) }
         var output: [UInt8] = []
         output.reserveCapacity(Int(entry.uncompressedSize))
-        var budget = ZipBudget(limits: ZipExtractionLimits(maxTotalUncompressedBytes: limit), file: path)
+        var budget = ZipBudget(
+            limits: ZipExtractionLimits(maxTotalUncompressedBytes: limit, maxArchiveCompressionRatio: .max), file: path,
+            archiveSize: archiveSize)
         try readData(of: entry, budget: &budget) { (chunk) throws(ZipError) in output.append(contentsOf: chunk) }
         return output
     }
@@ -181,10 +187,12 @@ public final class ZipReader {
     /// while inflating (actual sizes, ratio, CRC). Files land in a temporary folder beside `destination` that is
     /// renamed into place only when the whole archive succeeded; on failure it is removed and nothing else changed.
     @discardableResult
-    public func extractAll(into destination: String, limits: ZipExtractionLimits = .default) throws(ZipError)
-        -> [String]
-    {
-        let plan = try extractionPlan(limits: limits)
+    /// - Parameter include: the entries the caller can use (say images and captions); the others are checked for
+    ///   safe names but never inflated or written, so junk in an archive never reaches the disk.
+    public func extractAll(
+        into destination: String, limits: ZipExtractionLimits = .default, include: (ZipEntry) -> Bool = { _ in true }
+    ) throws(ZipError) -> [String] {
+        let plan = try extractionPlan(limits: limits, include: include)
         let destinationURL = URL(fileURLWithPath: destination)
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw .destinationExists(file: path, destination: destination)
@@ -195,7 +203,7 @@ public final class ZipReader {
             throw .io(file: path, detail: "cannot create \(staging): \(String(cString: strerror(errno)))")
         }
         do throws(ZipError) {
-            var budget = ZipBudget(limits: limits, file: path)
+            var budget = ZipBudget(limits: limits, file: path, archiveSize: archiveSize)
             var created: Set<String> = []
             var files: [String] = []
             for (entry, components) in plan {
@@ -253,7 +261,9 @@ public final class ZipReader {
     }
 
     /// Validates every entry against the limits and the destination rules; returns entries with their path parts.
-    private func extractionPlan(limits: ZipExtractionLimits) throws(ZipError) -> [(ZipEntry, [String])] {
+    private func extractionPlan(limits: ZipExtractionLimits, include: (ZipEntry) -> Bool) throws(ZipError)
+        -> [(ZipEntry, [String])]
+    {
         guard entries.count <= limits.maxEntries else {
             throw .tooManyEntries(file: path, count: entries.count, limit: limits.maxEntries)
         }
@@ -269,9 +279,13 @@ public final class ZipReader {
             guard seen.insert(key).inserted || entry.isDirectory else {
                 throw .duplicateEntry(file: path, entry: entry.name)
             }
+            guard entry.isDirectory || include(entry) else { continue }
             declaredTotal += entry.uncompressedSize
             guard declaredTotal <= limits.maxTotalUncompressedBytes else {
                 throw .tooLarge(file: path, limit: limits.maxTotalUncompressedBytes)
+            }
+            guard !limits.exceedsArchiveRatio(total: declaredTotal, archiveSize: archiveSize) else {
+                throw .archiveCompressionRatioExceeded(file: path, limit: limits.maxArchiveCompressionRatio)
             }
             if entry.uncompressedSize > limits.ratioAppliesAbove,
                 entry.uncompressedSize / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)
@@ -293,7 +307,11 @@ public final class ZipReader {
             guard entry.localHeaderOffset >= previousEnd else {
                 throw .corrupt(file: path, detail: "entries \"\(previousName)\" and \"\(entry.name)\" overlap")
             }
-            previousEnd = try dataStart(of: entry) + entry.compressedSize
+            let (end, overflow) = try dataStart(of: entry).addingReportingOverflow(entry.compressedSize)
+            guard !overflow, end <= directoryOffset else {
+                throw .corrupt(file: path, detail: "entry \"\(entry.name)\" runs into the central directory")
+            }
+            previousEnd = end
             previousName = entry.name
         }
     }
@@ -313,17 +331,23 @@ private final class SyncFailures: @unchecked Sendable {
 struct ZipBudget {
     let limits: ZipExtractionLimits
     let file: String
+    let archiveSize: UInt64
     private(set) var total: UInt64 = 0
 
-    init(limits: ZipExtractionLimits, file: String) {
+    init(limits: ZipExtractionLimits, file: String, archiveSize: UInt64) {
         self.limits = limits
         self.file = file
+        self.archiveSize = archiveSize
     }
 
     mutating func consume(_ count: UInt64, entry: ZipEntry, producedSoFar: UInt64) throws(ZipError) {
         total += count
         guard total <= limits.maxTotalUncompressedBytes else {
             throw .tooLarge(file: file, limit: limits.maxTotalUncompressedBytes)
+        }
+        // Many small entries each under the per-entry threshold still add up: the whole archive has a ratio too.
+        if limits.exceedsArchiveRatio(total: total, archiveSize: archiveSize) {
+            throw .archiveCompressionRatioExceeded(file: file, limit: limits.maxArchiveCompressionRatio)
         }
         if producedSoFar > limits.ratioAppliesAbove,
             producedSoFar / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)

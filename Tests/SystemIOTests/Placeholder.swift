@@ -1,4 +1,0 @@
-import Testing
-
-// Placeholder: delete when this module gets real tests.
-@Test func systemIOPlaceholderBuilds() { #expect(Bool(true)) }
