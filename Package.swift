@@ -86,6 +86,7 @@ let package = Package(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
         .executableTarget(name: "bench-neardup", dependencies: ["DuplicateSearch"], path: "Benchmarks/bench-neardup"),
+        .executableTarget(name: "bench-clone", dependencies: ["SystemIO"], path: "Benchmarks/bench-clone"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
 
         // A loopback HTTP/1.1 server for the HTTP and lookup tests (faults a real service shows: truncation, resets, delays).

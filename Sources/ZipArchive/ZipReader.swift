@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import SystemIO
 
 /// Reads a zip's central directory and extracts untrusted archives safely.
 public final class ZipReader {
@@ -198,7 +199,8 @@ public final class ZipReader {
             throw .destinationExists(file: path, destination: destination)
         }
         let parent = destinationURL.deletingLastPathComponent().path
-        let staging = parent + "/.\(destinationURL.lastPathComponent).extracting-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // A fixed-length name (TemporaryName), so a long destination name cannot push it past NAME_MAX.
+        let staging = parent + "/" + TemporaryName.make()
         guard mkdir(staging, 0o755) == 0 else {
             throw .io(file: path, detail: "cannot create \(staging): \(String(cString: strerror(errno)))")
         }
