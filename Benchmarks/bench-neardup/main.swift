@@ -3,7 +3,7 @@ import Foundation
 
 // Near-duplicate search over 64-bit pHashes: Sluice's multi-index search (pairs counted, 200 kept) beside the
 // quadratic all-pairs pass that keeps every pair (how the index step worked before), on the same hashes.
-// Usage: bench-neardup [COUNT] [RADIUS]   (the all-pairs peer runs only up to 20,000 inputs)
+// Usage: bench-neardup [COUNT] [RADIUS] [--peer]   (the peer keeps every pair: use --peer with 4,000 or fewer)
 
 func peakRSSMegabytes() -> Double {
     var usage = rusage()
@@ -36,14 +36,19 @@ var generator = SystemRandomNumberGenerator()
 let inputs: [(String, [UInt64])] = [
     ("identical", [UInt64](repeating: 0x8F3C_21A0_55E1_9B07, count: count)),
     ("distinct", (0..<count).map { _ in generator.next() }),
+    // The worst case: one picture re-encoded many times, every hash 1–3 bits from the same centre.
+    ("similar", (0..<count).map { _ in
+        (0..<3).reduce(UInt64(0x8F3C_21A0_55E1_9B07)) { hash, _ in hash ^ (1 << (generator.next() % 64)) }
+    }),
 ]
 print("near-duplicate search, \(count) hashes, radius \(radius)")
 for (name, hashes) in inputs {
     var result: NearDuplicateSearch.Result?
     let time = seconds { result = NearDuplicateSearch(maxDistance: radius, keep: 200).search(hashes) }
     print(String(
-        format: "  %-9@ sluice  %8.3f s  peak RSS %7.1f MB  pairs %d (kept %d)", name as NSString, time,
-        peakRSSMegabytes(), result!.pairCount, result!.closest.count))
+        format: "  %-9@ sluice    %8.3f s  peak RSS %7.1f MB  pairs %@%d (kept %d)", name as NSString, time,
+        peakRSSMegabytes(), (result!.isExhaustive ? "" : "at least ") as NSString, result!.pairCount,
+        result!.closest.count))
 }
 // The peer runs last, in this process, so its memory does not inflate Sluice's figures above.
 if arguments.contains("--peer") {

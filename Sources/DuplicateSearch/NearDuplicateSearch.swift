@@ -29,6 +29,9 @@ public struct NearDuplicateSearch: Sendable {
         public var identicalPairCount: Int
         /// How many inputs have at least one other input within the radius.
         public var inputsWithNearDuplicate: Int
+        /// False when the comparison budget ran out (thousands of distinct but mutually close hashes): the counts
+        /// are then lower bounds, and the pairs kept are still among the closest found.
+        public var isExhaustive: Bool
     }
 
     /// The largest radius searched with multi-index hashing; above it chunks get too short to help.
@@ -36,13 +39,18 @@ public struct NearDuplicateSearch: Sendable {
 
     public var maxDistance: Int
     public var keep: Int
+    /// Hash comparisons allowed before the search stops counting (about a second of work), so the pass is bounded
+    /// even when every pair is a near duplicate.
+    public var maxComparisons: Int
 
     /// - Parameters:
     ///   - maxDistance: the Hamming radius (0–64) at or under which two hashes are near duplicates.
     ///   - keep: how many of the closest pairs to keep (REVIEW.md shows 200).
-    public init(maxDistance: Int, keep: Int = 200) {
+    ///   - maxComparisons: the work budget; past it counts are lower bounds (`Result.isExhaustive` false).
+    public init(maxDistance: Int, keep: Int = 200, maxComparisons: Int = 400_000_000) {
         self.maxDistance = min(max(maxDistance, 0), 64)
         self.keep = max(keep, 0)
+        self.maxComparisons = maxComparisons
     }
 
     /// Searches `hashes` (one per input, in input order).
@@ -66,8 +74,9 @@ public struct NearDuplicateSearch: Sendable {
             hasNeighbour[group] = true
             collector.countIdentical(inputs)
         }
+        var isExhaustive = true
         if maxDistance > 0 {
-            forEachNearValuePair(values) { a, b, distance in
+            isExhaustive = forEachNearValuePair(values) { a, b, distance in
                 hasNeighbour[a] = true
                 hasNeighbour[b] = true
                 collector.add(
@@ -79,12 +88,14 @@ public struct NearDuplicateSearch: Sendable {
         for (group, flagged) in hasNeighbour.enumerated() where flagged { inputsWithNeighbour += members[group].count }
         return Result(
             closest: collector.closest(), pairCount: collector.pairCount, identicalPairCount: collector.identicalPairCount,
-            inputsWithNearDuplicate: inputsWithNeighbour)
+            inputsWithNearDuplicate: inputsWithNeighbour, isExhaustive: isExhaustive)
     }
 
-    /// Calls `body` once for every pair of distinct values within the radius (indices into `values`).
-    func forEachNearValuePair(_ values: [UInt64], _ body: (Int, Int, Int) -> Void) {
-        guard values.count > 1 else { return }
+    /// Calls `body` once for every pair of distinct values within the radius (indices into `values`); false when
+    /// it stopped early because the comparison budget ran out.
+    @discardableResult
+    func forEachNearValuePair(_ values: [UInt64], _ body: (Int, Int, Int) -> Void) -> Bool {
+        guard values.count > 1 else { return true }
         guard maxDistance <= Self.maxIndexedRadius else {
             // Wide radii: chunks would be a few bits each, so comparing everything is as fast.
             for a in 0..<values.count {
@@ -92,33 +103,56 @@ public struct NearDuplicateSearch: Sendable {
                     let distance = (values[a] ^ values[b]).nonzeroBitCount
                     if distance <= maxDistance { body(a, b, distance) }
                 }
+                guard a * values.count <= maxComparisons else { return false }
             }
-            return
+            return true
         }
         let chunks = Self.chunks(count: maxDistance + 1)
         var order = Array(0..<values.count)
+        var runValues: [UInt64] = []
+        var runIndices: [Int] = []
+        var comparisons = 0
         for (chunkIndex, chunk) in chunks.enumerated() {
             // Sort the values by this chunk: values sharing the chunk form a contiguous run.
             order.sort { chunk.key(values[$0]) < chunk.key(values[$1]) }
+            // A pair is reported at the first chunk on which it agrees: these are the chunks before this one.
+            let earlier = Self.chunkMasks(chunks[..<chunkIndex])
             var runStart = 0
             while runStart < order.count {
                 let key = chunk.key(values[order[runStart]])
                 var runEnd = runStart + 1
                 while runEnd < order.count, chunk.key(values[order[runEnd]]) == key { runEnd += 1 }
-                for i in runStart..<runEnd {
-                    for j in (i + 1)..<runEnd {
-                        let a = min(order[i], order[j]), b = max(order[i], order[j])
-                        let difference = values[a] ^ values[b]
+                runIndices.removeAll(keepingCapacity: true)
+                runValues.removeAll(keepingCapacity: true)
+                for position in runStart..<runEnd {
+                    runIndices.append(order[position])
+                    runValues.append(values[order[position]])
+                }
+                let count = runValues.count
+                if count > 1 {
+                    guard comparisons <= maxComparisons else { return false }
+                    comparisons += count * (count - 1) / 2
+                }
+                for i in 0..<count {
+                    let valueI = runValues[i]
+                    for j in (i + 1)..<count {
+                        let difference = valueI ^ runValues[j]
                         let distance = difference.nonzeroBitCount
                         guard distance <= maxDistance else { continue }
-                        // Report each pair once: at the first chunk on which the two values agree.
-                        guard !chunks[..<chunkIndex].contains(where: { $0.key(difference) == 0 }) else { continue }
-                        body(a, b, distance)
+                        // Skip pairs that agree on an earlier chunk: they were reported there.
+                        guard !earlier.contains(where: { difference & $0 == 0 }) else { continue }
+                        body(min(runIndices[i], runIndices[j]), max(runIndices[i], runIndices[j]), distance)
                     }
                 }
                 runStart = runEnd
             }
         }
+        return true
+    }
+
+    /// Each chunk's bits in place, for "do two values agree on this chunk" as one AND.
+    static func chunkMasks(_ chunks: ArraySlice<Chunk>) -> [UInt64] {
+        chunks.map { $0.mask << $0.shift }
     }
 
     /// A run of bits of the hash.

@@ -286,13 +286,14 @@ public final class ZipReader {
             guard declaredTotal <= limits.maxTotalUncompressedBytes else {
                 throw .tooLarge(file: path, limit: limits.maxTotalUncompressedBytes)
             }
-            guard !limits.exceedsArchiveRatio(total: declaredTotal, archiveSize: archiveSize) else {
-                throw .archiveCompressionRatioExceeded(file: path, limit: limits.maxArchiveCompressionRatio)
-            }
             if entry.uncompressedSize > limits.ratioAppliesAbove,
                 entry.uncompressedSize / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)
             {
                 throw .compressionRatioExceeded(file: path, entry: entry.name, limit: limits.maxCompressionRatio)
+            }
+            // Checked after the entry's own ratio, so a single-entry bomb is named by its entry.
+            guard !limits.exceedsArchiveRatio(total: declaredTotal, archiveSize: archiveSize) else {
+                throw .archiveCompressionRatioExceeded(file: path, limit: limits.maxArchiveCompressionRatio)
             }
             plan.append((entry, components))
         }
@@ -347,14 +348,14 @@ struct ZipBudget {
         guard total <= limits.maxTotalUncompressedBytes else {
             throw .tooLarge(file: file, limit: limits.maxTotalUncompressedBytes)
         }
-        // Many small entries each under the per-entry threshold still add up: the whole archive has a ratio too.
-        if limits.exceedsArchiveRatio(total: total, archiveSize: archiveSize) {
-            throw .archiveCompressionRatioExceeded(file: file, limit: limits.maxArchiveCompressionRatio)
-        }
         if producedSoFar > limits.ratioAppliesAbove,
             producedSoFar / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)
         {
             throw .compressionRatioExceeded(file: file, entry: entry.name, limit: limits.maxCompressionRatio)
+        }
+        // Many small entries each under the per-entry threshold still add up: the whole archive has a ratio too.
+        if limits.exceedsArchiveRatio(total: total, archiveSize: archiveSize) {
+            throw .archiveCompressionRatioExceeded(file: file, limit: limits.maxArchiveCompressionRatio)
         }
     }
 }

@@ -95,3 +95,16 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct NearDuplicateBudgetTests {
+    @Test func mutuallyCloseHashesStopAtTheBudgetWithLowerBounds() {
+        var generator = SplitMix(state: 3)
+        let hashes: [UInt64] = (0..<3_000).map { _ in (0..<3).reduce(UInt64(0xF0F0)) { h, _ in h ^ (1 << (generator.next() % 64)) } }
+        let bounded = NearDuplicateSearch(maxDistance: 6, keep: 50, maxComparisons: 100_000).search(hashes)
+        #expect(!bounded.isExhaustive)
+        #expect(bounded.closest.count == 50)
+        let full = NearDuplicateSearch(maxDistance: 6, keep: 50).search(hashes)
+        #expect(full.isExhaustive)
+        #expect(bounded.pairCount <= full.pairCount)
+    }
+}
