@@ -33,6 +33,15 @@ def commented(z):
     z.comment = b"sluice seed"
 put("zip", "unicode-comment.zip", zip_bytes(commented))
 
+# Found by review (crashed main with an overflow trap): a Zip64 extra claiming a compressed size near 2^64.
+name = b"a.png"
+local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, 0, 5, 5, len(name), 0) + name + b"hello"
+extra = struct.pack("<HHQ", 1, 8, 2**64 - 11)
+central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x033F, 45, 0, 0, 0, 0x21, 0, 0xFFFFFFFF, 5,
+                      len(name), len(extra), 0, 0, 0, 0o100644 << 16, 0) + name + extra
+end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local), 0)
+put("zip", "crash-zip64-compressed-size-overflow.zip", local + central + end)
+
 # xmp: the layouts exiftool, digiKam and Sluice write.
 xmp = """<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>
 <x:xmpmeta xmlns:x='adobe:ns:meta/' x:xmptk='Image::ExifTool 12.76'>

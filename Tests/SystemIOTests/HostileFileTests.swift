@@ -175,6 +175,18 @@ final class ScratchFolder {
         }
     }
 
+    @Test func nonUTF8NamesAreFlagged() throws {
+        let folder = ScratchFolder()
+        _ = folder.write("drop/ok.jpg", "a")
+        let raw: [CChar] = Array((folder.path + "/drop/").utf8CString.dropLast()) + [0x62, -1, 0x2E, 0x6A, 0x70, 0x67, 0]
+        let fd = open(raw, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        let entries = try SafeDirectoryWalker().walk(folder.path + "/drop")
+        #expect(entries.map(\.hasValidUTF8Name) == [false, true])
+        #expect(entries[0].relativePath == "b\u{FFFD}.jpg")
+    }
+
     @Test func hardLinkedFilesShowTheirLinkCount() throws {
         let folder = ScratchFolder()
         let original = folder.write("drop/a.jpg", "a")

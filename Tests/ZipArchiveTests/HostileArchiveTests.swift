@@ -78,6 +78,37 @@ private func deflatedZip(_ statement: String, to path: String) throws {
     }
 }
 
+@Suite struct CraftedDirectoryTests {
+    /// One stored entry whose Zip64 extra claims a compressed size near 2^64: adding it to the data offset
+    /// overflowed and trapped (a crash of the daemon) while checking entries for overlaps.
+    @Test func compressedSizeNearTwoToTheSixtyFourIsCorruptNotACrash() throws {
+        let folder = try TemporaryFolder()
+        let name = Array("a.png".utf8)
+        var archive = ByteWriter()
+        archive.u32(ZipFormat.localHeaderSignature)
+        archive.u16(ZipFormat.versionNeeded)
+        archive.u16(0); archive.u16(0); archive.u16(0); archive.u16(0)  // flags, method, time, date
+        archive.u32(0); archive.u32(5); archive.u32(5)  // crc, sizes
+        archive.u16(UInt16(name.count)); archive.u16(0)
+        archive.append(name)
+        archive.append(Array("hello".utf8))
+        let directoryOffset = archive.bytes.count
+        let record = ZipCentralRecord(
+            nameBytes: name, method: ZipFormat.methodStored, timestamp: .epoch, crc32: 0,
+            compressedSize: UInt64.max - 10, uncompressedSize: 5, localHeaderOffset: 0)
+        archive.append(record.encoded())
+        let directorySize = archive.bytes.count - directoryOffset
+        archive.u32(ZipFormat.endOfCentralDirectorySignature)
+        archive.u16(0); archive.u16(0); archive.u16(1); archive.u16(1)
+        archive.u32(UInt32(directorySize)); archive.u32(UInt32(directoryOffset)); archive.u16(0)
+        let path = try folder.write("crafted.zip", archive.bytes)
+        let reader = try ZipReader(path: path)
+        #expect(reader.entries.first?.compressedSize == UInt64.max - 10)
+        #expect(throws: ZipError.self) { try reader.extractAll(into: folder.file("out")) }
+        #expect(throws: ZipError.self) { try reader.contents(of: reader.entries[0]) }
+    }
+}
+
 @Suite struct ZipEntryNameTests {
     @Test(arguments: [
         "a.jpg", "folder/b.png", "日本語/画像.webp", "with space.txt", String(repeating: "n", count: 255) + "/x.png",
