@@ -119,4 +119,6 @@ card = """<div><table><tr><th>{h}</th></tr><tr><td class='image'><a href="{href}
 page = """<!DOCTYPE html><html><body><div id='pages' class='pages'><div><table><tr><th>Your image</th></tr><tr><td>2048×1536</td></tr></table></div>{t}</div></body></html>"""
 put("iqdb", "matches.html", page.format(t=card.format(h="Best match", href="//danbooru.donmai.us/posts/123", s=95)
     + card.format(h="Additional match", href="https://gelbooru.com/index.php?page=post&amp;s=view&amp;id=9", s=88)))
+# Found by hand after fuzzing ran slow: unclosed tables made the lazy table regex take minutes.
+put("iqdb", "slow-unclosed-tables.html", "<table>" * 2000)
 put("iqdb", "none.html", page.format(t="<div><table><tr><th>No relevant matches</th></tr></table></div>"))

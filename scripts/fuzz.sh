@@ -4,7 +4,7 @@
 # The targets live in Fuzz/targets/ and are declared in Package.swift only when SLUICE_FUZZ is set, so normal
 # builds never compile them; they build with Swift's own libFuzzer and AddressSanitizer into .build/fuzz.
 # New inputs that raise coverage go to .build/fuzz/corpus/TARGET (not committed); a crash is written to
-# Fuzz/crashes/TARGET/ and the script exits non-zero. Add a fixed crash's input to Fuzz/corpus/TARGET/.
+# .build/fuzz/crashes/TARGET/ and the script exits non-zero. Add a fixed crash's input to Fuzz/corpus/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(zip xmp caption preset config exif saucenao iqdb)
@@ -21,7 +21,7 @@ if [ "${SLUICE_FUZZ_SKIP_BUILD:-0}" != 1 ]; then
 fi
 binary="$scratch/debug/fuzz-$target"
 work="$scratch/corpus/$target"
-crashes="Fuzz/crashes/$target"
+crashes="$scratch/crashes/$target"
 mkdir -p "$work" "$crashes"
 # The seed corpus is read-only input; libFuzzer writes what it finds to the first folder only.
 "$binary" "$work" "Fuzz/corpus/$target" \
