@@ -44,12 +44,12 @@ public final class ZipReader {
         if locatorIndex >= 0, locator.u32() == ZipFormat.zip64LocatorSignature, locator.u32() != nil,
             let zip64EndOffset = locator.u64()
         {
+            guard zip64EndOffset < size else { throw .corrupt(file: path, detail: "the Zip64 end record lies past the end of the file") }
             let record = try file.read(count: ZipFormat.zip64EndSize, at: zip64EndOffset)
             var zip64 = ByteReader(record)
             guard zip64.u32() == ZipFormat.zip64EndSignature, zip64.take(28) != nil, let count64 = zip64.u64(),
                 let size64 = zip64.u64(), let offset64 = zip64.u64()
             else { throw .corrupt(file: path, detail: "the Zip64 end record is unreadable") }
-            guard zip64EndOffset < size else { throw .corrupt(file: path, detail: "the Zip64 end record lies past the end of the file") }
             count = count64
             directorySize = size64
             offset = offset64

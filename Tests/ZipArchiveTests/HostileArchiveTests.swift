@@ -109,6 +109,23 @@ private func deflatedZip(_ statement: String, to path: String) throws {
     }
 }
 
+@Suite struct FuzzFoundArchiveTests {
+    /// Found by fuzz-zip (Fuzz/corpus/zip/crash-zip64-locator-offset-past-off_t.zip): a Zip64 locator whose offset
+    /// is past off_t's range trapped converting it for pread, crashing whoever opened the download.
+    @Test func zip64LocatorOffsetPastOffTIsNotComplete() throws {
+        let folder = try TemporaryFolder()
+        let bytes: [UInt8] = [
+            0x50, 0x4b, 0x03, 0x04, 0xb0, 0x80, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x0d, 0x00, 0x50, 0x4b, 0x06, 0x07, 0x00, 0x00, 0xf2, 0x00, 0x00, 0x00, 0x10, 0x00,
+            0xfd, 0x41, 0x2d, 0xf9, 0x00, 0x00, 0x61, 0x2f, 0x50, 0x4b, 0x05, 0x06, 0x00, 0x00, 0x00, 0x00,
+            0x02, 0x00, 0x02, 0x00, 0x67, 0x3e, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ]
+        let path = try folder.write("crash.zip", bytes)
+        #expect(throws: ZipError.self) { try ZipReader(path: path) }
+        #expect(!ZipReader.isComplete(path))
+    }
+}
+
 @Suite struct ZipEntryNameTests {
     @Test(arguments: [
         "a.jpg", "folder/b.png", "日本語/画像.webp", "with space.txt", String(repeating: "n", count: 255) + "/x.png",
