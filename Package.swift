@@ -42,8 +42,10 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CImageCodecs", "SystemIO", "Hashing"], swiftSettings: [.unsafeFlags(["-O"])]),
         // Maps an auto-tagger's renamed result entries back to the uploaded originals (pure).
         .target(name: "ResultMatching"),
+        // Near-duplicate pairs among perceptual hashes, sub-quadratic with a cap on pairs kept (pure).
+        .target(name: "DuplicateSearch"),
         // EXIF facts through libexif.
-        .target(name: "ExifMetadata", dependencies: ["CExif"]),
+        .target(name: "ExifMetadata", dependencies: ["CExif", "SystemIO"]),
         // XMP sidecars: parse, merge, write.
         .target(name: "XMPSidecar", dependencies: ["SystemIO"]),
         // Caption parsing, presets, tag normalization (pure).
@@ -123,6 +125,8 @@ let package = Package(
             name: "bench-library", dependencies: ["Library", "Configuration", "ImageLookup", "HTTPClient", "Imaging", "Hashing", "LookupFakes"],
             path: "Benchmarks/bench-library"),
         .executableTarget(name: "bench-review", dependencies: ["TerminalUI", "ReviewScreen", "Imaging"], path: "Benchmarks/bench-review"),
+        .executableTarget(name: "bench-neardup", dependencies: ["DuplicateSearch"], path: "Benchmarks/bench-neardup"),
+        .executableTarget(name: "bench-clone", dependencies: ["SystemIO"], path: "Benchmarks/bench-clone"),
         .executableTarget(name: "bench-watch", dependencies: ["FolderWatch", "SystemIO"], path: "Benchmarks/bench-watch"),
         .executableTarget(name: "bench-sync", dependencies: ["NASSync"], path: "Benchmarks/bench-sync"),
 
@@ -133,6 +137,7 @@ let package = Package(
         // A manual clock for driving the engine's timers in process.
         .target(name: "TestClock", path: "Tests/Support/TestClock"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
+        .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         // A real Unix datagram socket standing in for systemd's notify socket.
         .target(name: "NotifySocketListener", path: "Tests/Support/NotifySocketListener"),
@@ -168,3 +173,22 @@ let package = Package(
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock"]),
     ]
 )
+
+// Fuzz targets (libFuzzer, `scripts/fuzz.sh`): declared only when SLUICE_FUZZ is set, so a plain `swift build` or
+// `swift test` never compiles them. Each is one `LLVMFuzzerTestOneInput` over one parser of untrusted input.
+if Context.environment["SLUICE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-zip", ["ZipArchive"]), ("fuzz-xmp", ["XMPSidecar"]), ("fuzz-caption", ["TagNormalization"]),
+        ("fuzz-preset", ["TagNormalization"]), ("fuzz-config", ["Configuration"]), ("fuzz-exif", ["ExifMetadata"]),
+        ("fuzz-saucenao", ["ImageLookup"]), ("fuzz-iqdb", ["ImageLookup"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"))
+    for target in fuzzTargets {
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies + ["CFuzzerDriver"], path: "Fuzz/targets/\(target.name)",
+                // The entry point is `<target>_main` calling LLVMFuzzerRunDriver (see Fuzz/CFuzzerDriver/shim.h).
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

@@ -4,6 +4,9 @@
 #include <sys/vfs.h>
 #include <sys/inotify.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <unistd.h>
 
 /// statfs(2)'s f_type for a path (the struct and the function share a name, which Swift cannot call).
 static inline int sluice_statfs_type(const char *path, long *type) {
@@ -16,4 +19,11 @@ static inline int sluice_statfs_type(const char *path, long *type) {
 /// syncfs(2): flushes every file system containing `fd` (glibc declares it only under _GNU_SOURCE).
 extern int syncfs(int fd);
 static inline int sluice_syncfs(int fd) { return syncfs(fd); }
+/// ioctl(FICLONE): share the source's extents with the destination (btrfs, XFS, bcachefs); FICLONE is a macro.
+static inline int sluice_ficlone(int destination, int source) { return ioctl(destination, FICLONE, source); }
+
+/// copy_file_range(2) without offsets (both files' positions advance).
+static inline long sluice_copy_file_range(int source, int destination, unsigned long length) {
+    return (long)copy_file_range(source, NULL, destination, NULL, length, 0);
+}
 #endif

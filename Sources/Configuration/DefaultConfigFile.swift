@@ -39,6 +39,8 @@ public enum DefaultConfigFile {
               near_duplicate_distance: 6
               # Long steps checkpoint after this many images, so a restart redoes at most one batch.
               batch_size: 100
+              # Images whose header declares more pixels (width x height) are refused without being decoded.
+              max_pixels: 100000000
 
             autotag:
               # Remove GPS and camera EXIF from the copies that are uploaded (the originals are never changed).

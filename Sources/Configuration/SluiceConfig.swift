@@ -53,6 +53,8 @@ public struct SluiceConfig: Codable, Equatable, Sendable {
         public var recursive = true
         public var nearDuplicateDistance = 6
         public var batchSize = 100
+        /// Images declaring more pixels than this (width × height, read from the header) are refused undecoded.
+        public var maxPixels = 100_000_000
     }
 
     public struct AutotagSection: Codable, Equatable, Sendable {
@@ -144,6 +146,7 @@ extension SluiceConfig {
 
     /// Parses config text; `file` only names the source in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> SluiceConfig {
+        try ConfigNesting.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -174,6 +177,7 @@ extension SluiceConfig {
         config.index.recursive = try index.bool("recursive", default: config.index.recursive)
         config.index.nearDuplicateDistance = try index.int("near_duplicate_distance", default: config.index.nearDuplicateDistance, range: 0...64)
         config.index.batchSize = try index.int("batch_size", default: config.index.batchSize, range: 1...100_000)
+        config.index.maxPixels = try index.int("max_pixels", default: config.index.maxPixels, range: 1...10_000_000_000)
         try index.rejectUnknownKeys()
 
         var autotag = try reader.section("autotag")
@@ -248,10 +252,13 @@ extension SluiceConfig {
     }
 
     /// The octal mode when group or others may read the file, nil when only the owner can.
+    ///
+    /// stat(2), not lstat: a `sluice.yaml` that is a symlink is judged by the file it points to (a link's own
+    /// mode is always 777 and means nothing).
     static func permissionsReadableByOthers(_ path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
-        else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = Int(info.st_mode & 0o7777)
         return mode & 0o044 != 0 ? String(mode, radix: 8) : nil
     }
 }

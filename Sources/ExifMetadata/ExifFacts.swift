@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// What the pipeline needs from an image's EXIF: orientation, capture date, camera and recorded size.
 public struct ExifFacts: Equatable, Hashable, Sendable, Codable {
@@ -30,6 +31,9 @@ public struct ExifFacts: Equatable, Hashable, Sendable, Codable {
     /// Facts for an image with no EXIF: orientation 1 and nothing else.
     public static let none = ExifFacts()
 
+    /// The largest image file whose EXIF is read (the whole file is read: a PNG's eXIf may follow its pixels).
+    public static let maximumImageBytes = 1 << 30
+
     /// A camera make or model suggests a photograph rather than a drawing.
     public var suggestsPhotograph: Bool { make != nil || model != nil }
 
@@ -38,9 +42,10 @@ public struct ExifFacts: Equatable, Hashable, Sendable, Codable {
     public static func read(from path: String) throws(ExifError) -> ExifFacts {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            // Regular files only, capped: a FIFO or /dev/zero named like an image must not hang or fill memory.
+            data = try RegularFileReader.read(path, maxBytes: maximumImageBytes, followSymlinks: true)
         } catch {
-            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
+            throw .cannotRead(path: path, reason: "\(error)")
         }
         return try read(imageData: data, path: path)
     }

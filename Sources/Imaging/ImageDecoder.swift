@@ -1,23 +1,36 @@
 /// Decodes JPEG, PNG and WebP files to 8-bit pixels, optionally shrinking while decoding.
 public enum ImageDecoder {
+    /// The default pixel cap (100 MP, config `index.max_pixels`): a 30000×30000 PNG of a few MB would need 2.7 GB.
+    public static let defaultMaxPixels = 100_000_000
+
     /// Decodes the image at `path`.
     /// - Parameters:
     ///   - layout: gray (luma), RGB or RGBA output.
     ///   - orientation: the EXIF orientation (1–8) the caller read; the pixels come back upright.
     ///   - minimumSide: when set, decoding may shrink the image (JPEG DCT scaling, WebP rescaling) as long as both
     ///     sides stay at least this long; PNG always decodes at full size.
+    ///   - maxPixels: an image whose header declares more pixels is refused before any decoding.
     public static func decode(
-        path: String, layout: PixelLayout = .rgb, orientation: Int = 1, minimumSide: Int? = nil
+        path: String, layout: PixelLayout = .rgb, orientation: Int = 1, minimumSide: Int? = nil,
+        maxPixels: Int = defaultMaxPixels
     ) throws(ImagingError) -> PixelImage {
-        try decode(Codecs.readFile(path), source: path, layout: layout, orientation: orientation, minimumSide: minimumSide)
+        try decode(
+            Codecs.readFile(path), source: path, layout: layout, orientation: orientation, minimumSide: minimumSide,
+            maxPixels: maxPixels)
     }
 
     /// Decodes an image held in memory; `source` names it in errors.
     public static func decode(
-        _ data: [UInt8], source: String, layout: PixelLayout = .rgb, orientation: Int = 1, minimumSide: Int? = nil
+        _ data: [UInt8], source: String, layout: PixelLayout = .rgb, orientation: Int = 1, minimumSide: Int? = nil,
+        maxPixels: Int = defaultMaxPixels
     ) throws(ImagingError) -> PixelImage {
         guard (1...8).contains(orientation) else {
             throw .invalidArgument("EXIF orientation \(orientation) for \(source) is outside 1–8")
+        }
+        // The pixel cap comes from the header, before a decoder allocates anything.
+        let header = try ImageHeader.parse(data, source: source)
+        guard header.width * header.height <= maxPixels else {
+            throw .tooManyPixels(file: source, width: header.width, height: header.height, limit: maxPixels)
         }
         let image: PixelImage
         switch ImageFormat.sniff(data) {

@@ -23,8 +23,11 @@ public struct PerceptualHash: Hashable, Sendable, Codable, CustomStringConvertib
     public func distance(to other: PerceptualHash) -> Int { (value ^ other.value).nonzeroBitCount }
 
     /// Hashes the image at `path`, decoding at reduced size where the codec allows.
-    public static func compute(path: String, orientation: Int = 1) throws(ImagingError) -> PerceptualHash {
-        compute(try ImageDecoder.decode(path: path, layout: .gray, orientation: orientation, minimumSide: decodeSide))
+    public static func compute(
+        path: String, orientation: Int = 1, maxPixels: Int = ImageDecoder.defaultMaxPixels
+    ) throws(ImagingError) -> PerceptualHash {
+        compute(try ImageDecoder.decode(
+            path: path, layout: .gray, orientation: orientation, minimumSide: decodeSide, maxPixels: maxPixels))
     }
 
     /// Hashes decoded pixels (any layout; color is turned into luma first).

@@ -6,7 +6,8 @@ public enum FileOperations {
     /// Writes `data` to `url` atomically: a temp file in the same folder, fsync, rename, fsync the folder.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // A fixed-length name: `.<name>.tmp-…` overflowed NAME_MAX for a 255-byte name.
+        let temporary = directory + "/" + TemporaryName.make()
         let fd = try retryOnInterrupt("open", path: temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         do {
             // The descriptor is closed exactly once, before the rename, whatever happens: closing it again after

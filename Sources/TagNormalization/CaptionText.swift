@@ -74,19 +74,33 @@ public enum CaptionText {
         }
     }
 
-    /// The caption as one line: BOM dropped, NBSP read as a space, and lines (split at CR, LF or CRLF) joined by
-    /// commas, with a warning when more than one line holds text (trainers read only the first line).
+    /// The caption as one line: BOM dropped, NBSP read as a space, control characters removed (with a warning),
+    /// and lines (split at CR, LF or CRLF) joined by commas, with a warning when more than one line holds text
+    /// (trainers read only the first line).
+    ///
+    /// The control-character rule: every C0 control (U+0000–U+001F) except tab, CR and LF, DEL (U+007F) and every
+    /// C1 control (U+0080–U+009F) is deleted where it stands, so `so<NUL>lo` reads as `solo` (as an editor shows
+    /// it) and a tag of only control characters disappears. Tab stays a space; CR and LF end a line.
     static func oneLine(_ text: String, warnings: inout [String]) -> String {
         var text = text
         text.makeContiguousUTF8()
         let repaired: String? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
             // Only CR, LF, NBSP (C2 A0) and a BOM (EF BB BF) need work; most captions have none of them.
-            guard bytes.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0xC2 || $0 == 0xEF }) else { return nil }
+            // Control characters are rare too: C0 (below 0x20 but tab), DEL, and C1 (C2 80...C2 9F).
+            guard bytes.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xEF }) else {
+                return nil
+            }
             var lines: [[UInt8]] = [[]]
+            var removedControls = 0
             var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == 0x0A || byte == 0x0D {
+                if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+                    removedControls += 1
+                } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                    removedControls += 1
+                    index += 1
+                } else if byte == 0x0A || byte == 0x0D {
                     if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
                     lines.append([])
                 } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
@@ -99,9 +113,16 @@ public enum CaptionText {
             }
             let withText = lines.filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C } }
             if withText.count > 1 { warnings.append("\(withText.count) lines joined into one") }
+            if removedControls > 0 { warnings.append("\(removedControls) control characters (such as NUL) removed") }
             return String(decoding: Array(withText.joined(separator: [0x2C])), as: UTF8.self)
         } ?? nil
         return repaired ?? text
+    }
+
+    /// Whether a scalar is a control character the caption rule removes (C0 but tab, CR and LF; DEL; C1).
+    static func isRefusedControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || (0x7F...0x9F).contains(value)
     }
 
     /// The offset of the first byte that breaks UTF-8, for an error message the user can act on.

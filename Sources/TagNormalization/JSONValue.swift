@@ -42,9 +42,16 @@ struct JSONSyntaxError: Error, Sendable {
 }
 
 /// A strict JSON (RFC 8259) parser over UTF-8 bytes that records each value's offset.
+///
+/// Objects and arrays nest at most `maximumDepth` levels: the parser recurses, and a hostile file nested 50,000
+/// levels deep would otherwise overflow the stack and kill the process instead of failing with a position.
 struct JSONParser {
+    /// Far deeper than any preset needs (they nest three levels), far shallower than the stack allows.
+    static let maximumDepth = 256
+
     private let bytes: [UInt8]
     private var index = 0
+    private var depth = 0
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -83,8 +90,14 @@ struct JSONParser {
         guard index < bytes.count else { throw JSONSyntaxError(offset: index, message: "unexpected end of file, expected a value") }
         let start = index
         switch bytes[index] {
-        case UInt8(ascii: "{"): return JSONValue(kind: .object(try parseObject()), offset: start)
-        case UInt8(ascii: "["): return JSONValue(kind: .array(try parseArray()), offset: start)
+        case UInt8(ascii: "{"):
+            try enterContainer()
+            defer { depth -= 1 }
+            return JSONValue(kind: .object(try parseObject()), offset: start)
+        case UInt8(ascii: "["):
+            try enterContainer()
+            defer { depth -= 1 }
+            return JSONValue(kind: .array(try parseArray()), offset: start)
         case UInt8(ascii: "\""): return JSONValue(kind: .string(try parseString()), offset: start)
         case UInt8(ascii: "t"): try expectWord("true"); return JSONValue(kind: .bool(true), offset: start)
         case UInt8(ascii: "f"): try expectWord("false"); return JSONValue(kind: .bool(false), offset: start)
@@ -94,6 +107,14 @@ struct JSONParser {
         default:
             throw JSONSyntaxError(offset: index, message: "unexpected character '\(character(at: index))', expected a value")
         }
+    }
+
+    /// Counts one more level of nesting at `index`, refusing to go deeper than `maximumDepth`.
+    private mutating func enterContainer() throws(JSONSyntaxError) {
+        guard depth < Self.maximumDepth else {
+            throw JSONSyntaxError(offset: index, message: "nested deeper than \(Self.maximumDepth) levels")
+        }
+        depth += 1
     }
 
     private mutating func parseObject() throws(JSONSyntaxError) -> [JSONValue.Member] {
@@ -186,6 +207,9 @@ struct JSONParser {
                     {
                         index += 2
                         let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw JSONSyntaxError(offset: index - 6, message: "\\u escape: a high surrogate must be followed by a low one")
+                        }
                         scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(scalarValue) else {

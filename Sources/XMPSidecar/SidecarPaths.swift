@@ -1,3 +1,5 @@
+import SystemIO
+
 /// The file names around one image, as plain paths (URL arithmetic is slow and this runs per image).
 struct SidecarPaths: Sendable {
     let image: String
@@ -26,6 +28,7 @@ struct SidecarPaths: Sendable {
 
     /// A unique hidden temp name beside `current`, so a crash never leaves half a sidecar under the real name.
     func temporary(index: Int, processID: Int32) -> String {
-        (folder == "/" ? "" : folder) + "/.\(currentName).tmp-\(processID)-\(index)-\(UInt32.random(in: 0...UInt32.max))"
+        // Fixed length (TemporaryName): `.<image>.xmp.tmp-…` overflowed NAME_MAX beside a long image name.
+        (folder == "/" ? "" : folder) + "/" + TemporaryName.make()
     }
 }

@@ -149,16 +149,17 @@ public struct SidecarStore: Sendable {
         return nil
     }
 
+    /// Far above any real sidecar (a few KB; exiftool's largest are a few hundred KB), far below trouble.
+    public static let maximumSidecarBytes = 16 << 20
+
+    /// A sidecar's bytes; regular files only and at most `maximumSidecarBytes`, so a FIFO, `/dev/zero` or a
+    /// symlink named like a sidecar is refused at once instead of hanging or reading without end.
     private static func bytesIfPresent(at path: String) throws(SidecarError) -> [UInt8]? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotRead(path: path, reason: "permission denied or not a file")
-        }
-        defer { try? handle.close() }
         do {
-            return [UInt8](try handle.readToEnd() ?? Data())
+            return [UInt8](try RegularFileReader.read(path, maxBytes: maximumSidecarBytes))
         } catch {
-            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
+            if case .system(let failure) = error, failure.errno == ENOENT { return nil }
+            throw .cannotRead(path: path, reason: "\(error)")
         }
     }
 

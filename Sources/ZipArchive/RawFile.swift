@@ -60,6 +60,8 @@ final class RawFile {
 
     /// Fills `buffer` from `offset`, stopping early only at end of file; returns how many bytes were read.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ZipError) -> Int {
+        // Offsets come from untrusted headers: past off_t's range there is nothing to read (off_t(offset) trapped).
+        guard offset <= UInt64(Int64.max - Int64(buffer.count)) else { return 0 }
         var done = 0
         while done < buffer.count {
             let got: Int

@@ -52,15 +52,26 @@ public struct ZipExtractionLimits: Sendable, Equatable {
     public var maxCompressionRatio: Int
     /// The ratio applies only past this many bytes, since a short run of repeated text compresses extremely well.
     public var ratioAppliesAbove: UInt64
+    /// How many times the archive's size on disk all extracted bytes together may reach (past `ratioAppliesAbove`),
+    /// so thousands of small entries, each under the per-entry threshold, cannot add up to a bomb.
+    public var maxArchiveCompressionRatio: Int
 
     public init(
         maxEntries: Int = 50_000, maxTotalUncompressedBytes: UInt64 = 16 << 30, maxCompressionRatio: Int = 200,
-        ratioAppliesAbove: UInt64 = 1 << 20
+        ratioAppliesAbove: UInt64 = 1 << 20, maxArchiveCompressionRatio: Int = 200
     ) {
         self.maxEntries = maxEntries
         self.maxTotalUncompressedBytes = maxTotalUncompressedBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.ratioAppliesAbove = ratioAppliesAbove
+        self.maxArchiveCompressionRatio = maxArchiveCompressionRatio
+    }
+
+    /// Whether `total` extracted bytes exceed the whole-archive ratio for an archive of `archiveSize` bytes.
+    func exceedsArchiveRatio(total: UInt64, archiveSize: UInt64) -> Bool {
+        guard total > ratioAppliesAbove else { return false }
+        let (allowed, overflow) = max(archiveSize, 1).multipliedReportingOverflow(by: UInt64(max(maxArchiveCompressionRatio, 1)))
+        return !overflow && total > allowed
     }
 
     public static let `default` = ZipExtractionLimits()

@@ -16,6 +16,8 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooLarge(file: String, limit: UInt64)
     /// An entry inflates far beyond its compressed size (a zip bomb by ratio).
     case compressionRatioExceeded(file: String, entry: String, limit: Int)
+    /// All entries together inflate far beyond the archive's size (a zip bomb made of many small entries).
+    case archiveCompressionRatioExceeded(file: String, limit: Int)
     /// An entry's data does not match its recorded CRC-32.
     case checksumMismatch(file: String, entry: String)
     /// An encrypted entry, or a compression method other than stored and deflate.
@@ -45,6 +47,8 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
             return "refused zip \(file): uncompressed contents exceed the limit of \(limit) bytes"
         case .compressionRatioExceeded(let file, let entry, let limit):
             return "refused zip \(file): entry \"\(entry)\" expands more than \(limit) times its compressed size"
+        case .archiveCompressionRatioExceeded(let file, let limit):
+            return "refused zip \(file): its entries together expand more than \(limit) times the archive's size"
         case .checksumMismatch(let file, let entry):
             return "corrupt zip: \(file): entry \"\(entry)\" fails its CRC-32 check (download it again)"
         case .unsupported(let file, let entry, let detail):

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import SystemIO
 
 /// Reads a zip's central directory and extracts untrusted archives safely.
 public final class ZipReader {
@@ -10,6 +11,8 @@ public final class ZipReader {
     private let file: RawFile
     /// Where the central directory starts: every entry's data must end before it.
     private let directoryOffset: UInt64
+    /// The archive's size on disk: the whole-archive compression ratio is measured against it.
+    private let archiveSize: UInt64
 
     /// Opens `path` and reads its central directory.
     /// - Throws: `ZipError.notComplete` when the end record is missing (an unfinished download), `.corrupt` when
@@ -18,6 +21,7 @@ public final class ZipReader {
         self.path = path
         file = try RawFile.openForReading(path)
         let size = try file.size()
+        archiveSize = size
         let tailLength = Int(min(size, UInt64(ZipFormat.maxEndSearch)))
         let tailStart = size - UInt64(tailLength)
         let tail = try file.read(count: tailLength, at: tailStart)
@@ -40,6 +44,7 @@ public final class ZipReader {
         if locatorIndex >= 0, locator.u32() == ZipFormat.zip64LocatorSignature, locator.u32() != nil,
             let zip64EndOffset = locator.u64()
         {
+            guard zip64EndOffset < size else { throw .corrupt(file: path, detail: "the Zip64 end record lies past the end of the file") }
             let record = try file.read(count: ZipFormat.zip64EndSize, at: zip64EndOffset)
             var zip64 = ByteReader(record)
             guard zip64.u32() == ZipFormat.zip64EndSignature, zip64.take(28) != nil, let count64 = zip64.u64(),
@@ -96,7 +101,9 @@ public final class ZipReader {
         guard entry.uncompressedSize <= limit else { throw .tooLarge(file: path, limit: limit) }
         var output: [UInt8] = []
         output.reserveCapacity(Int(entry.uncompressedSize))
-        var budget = ZipBudget(limits: ZipExtractionLimits(maxTotalUncompressedBytes: limit), file: path)
+        var budget = ZipBudget(
+            limits: ZipExtractionLimits(maxTotalUncompressedBytes: limit, maxArchiveCompressionRatio: .max), file: path,
+            archiveSize: archiveSize)
         try readData(of: entry, budget: &budget) { (chunk) throws(ZipError) in output.append(contentsOf: chunk) }
         return output
     }
@@ -181,21 +188,24 @@ public final class ZipReader {
     /// while inflating (actual sizes, ratio, CRC). Files land in a temporary folder beside `destination` that is
     /// renamed into place only when the whole archive succeeded; on failure it is removed and nothing else changed.
     @discardableResult
-    public func extractAll(into destination: String, limits: ZipExtractionLimits = .default) throws(ZipError)
-        -> [String]
-    {
-        let plan = try extractionPlan(limits: limits)
+    /// - Parameter include: the entries the caller can use (say images and captions); the others are checked for
+    ///   safe names but never inflated or written, so junk in an archive never reaches the disk.
+    public func extractAll(
+        into destination: String, limits: ZipExtractionLimits = .default, include: (ZipEntry) -> Bool = { _ in true }
+    ) throws(ZipError) -> [String] {
+        let plan = try extractionPlan(limits: limits, include: include)
         let destinationURL = URL(fileURLWithPath: destination)
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw .destinationExists(file: path, destination: destination)
         }
         let parent = destinationURL.deletingLastPathComponent().path
-        let staging = parent + "/.\(destinationURL.lastPathComponent).extracting-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // A fixed-length name (TemporaryName), so a long destination name cannot push it past NAME_MAX.
+        let staging = parent + "/" + TemporaryName.make()
         guard mkdir(staging, 0o755) == 0 else {
             throw .io(file: path, detail: "cannot create \(staging): \(String(cString: strerror(errno)))")
         }
         do throws(ZipError) {
-            var budget = ZipBudget(limits: limits, file: path)
+            var budget = ZipBudget(limits: limits, file: path, archiveSize: archiveSize)
             var created: Set<String> = []
             var files: [String] = []
             for (entry, components) in plan {
@@ -253,7 +263,9 @@ public final class ZipReader {
     }
 
     /// Validates every entry against the limits and the destination rules; returns entries with their path parts.
-    private func extractionPlan(limits: ZipExtractionLimits) throws(ZipError) -> [(ZipEntry, [String])] {
+    private func extractionPlan(limits: ZipExtractionLimits, include: (ZipEntry) -> Bool) throws(ZipError)
+        -> [(ZipEntry, [String])]
+    {
         guard entries.count <= limits.maxEntries else {
             throw .tooManyEntries(file: path, count: entries.count, limit: limits.maxEntries)
         }
@@ -269,6 +281,7 @@ public final class ZipReader {
             guard seen.insert(key).inserted || entry.isDirectory else {
                 throw .duplicateEntry(file: path, entry: entry.name)
             }
+            guard entry.isDirectory || include(entry) else { continue }
             declaredTotal += entry.uncompressedSize
             guard declaredTotal <= limits.maxTotalUncompressedBytes else {
                 throw .tooLarge(file: path, limit: limits.maxTotalUncompressedBytes)
@@ -277,6 +290,10 @@ public final class ZipReader {
                 entry.uncompressedSize / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)
             {
                 throw .compressionRatioExceeded(file: path, entry: entry.name, limit: limits.maxCompressionRatio)
+            }
+            // Checked after the entry's own ratio, so a single-entry bomb is named by its entry.
+            guard !limits.exceedsArchiveRatio(total: declaredTotal, archiveSize: archiveSize) else {
+                throw .archiveCompressionRatioExceeded(file: path, limit: limits.maxArchiveCompressionRatio)
             }
             plan.append((entry, components))
         }
@@ -293,7 +310,11 @@ public final class ZipReader {
             guard entry.localHeaderOffset >= previousEnd else {
                 throw .corrupt(file: path, detail: "entries \"\(previousName)\" and \"\(entry.name)\" overlap")
             }
-            previousEnd = try dataStart(of: entry) + entry.compressedSize
+            let (end, overflow) = try dataStart(of: entry).addingReportingOverflow(entry.compressedSize)
+            guard !overflow, end <= directoryOffset else {
+                throw .corrupt(file: path, detail: "entry \"\(entry.name)\" runs into the central directory")
+            }
+            previousEnd = end
             previousName = entry.name
         }
     }
@@ -314,11 +335,13 @@ private final class SyncFailures: @unchecked Sendable {
 struct ZipBudget {
     let limits: ZipExtractionLimits
     let file: String
+    let archiveSize: UInt64
     private(set) var total: UInt64 = 0
 
-    init(limits: ZipExtractionLimits, file: String) {
+    init(limits: ZipExtractionLimits, file: String, archiveSize: UInt64) {
         self.limits = limits
         self.file = file
+        self.archiveSize = archiveSize
     }
 
     mutating func consume(_ count: UInt64, entry: ZipEntry, producedSoFar: UInt64) throws(ZipError) {
@@ -330,6 +353,10 @@ struct ZipBudget {
             producedSoFar / max(entry.compressedSize, 1) > UInt64(limits.maxCompressionRatio)
         {
             throw .compressionRatioExceeded(file: file, entry: entry.name, limit: limits.maxCompressionRatio)
+        }
+        // Many small entries each under the per-entry threshold still add up: the whole archive has a ratio too.
+        if limits.exceedsArchiveRatio(total: total, archiveSize: archiveSize) {
+            throw .archiveCompressionRatioExceeded(file: file, limit: limits.maxArchiveCompressionRatio)
         }
     }
 }

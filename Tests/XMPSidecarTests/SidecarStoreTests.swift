@@ -281,7 +281,7 @@ import XMPSidecar
         #expect(path.hasSuffix("batch5.jpg.xmp"))
         let fields = try Exiftool.fields(of: SidecarStore.sidecarURL(forImage: images[2]).path)
         #expect(Exiftool.list(fields["XMP-digiKam:TagsList"]) == ["meta/batch"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tmp-") }
         #expect(leftovers.isEmpty)
         #expect(store.writeAll(updates, date: Self.date).prefix(5).allSatisfy { (try? $0.get()) == .skippedAlreadyProcessed })
     }
@@ -296,7 +296,7 @@ import XMPSidecar
         #expect(fast.writeAll([(renamed, SidecarUpdate(tags: [SidecarTag("later")]))], force: true, date: Self.date).first.flatMap { try? $0.get() } == .updated)
         #expect(try Data(contentsOf: SidecarStore.sidecarURL(forImage: renamed)).count > 0)
         #expect(try store.read(forImage: renamed)?.keywords.last == "later")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tmp-") }
         #expect(leftovers.isEmpty)
     }
 

@@ -1,0 +1,9 @@
+import CFuzzerDriver
+
+/// The executable's entry point (SwiftPM links main to `<module>_main`): hands control to libFuzzer's driver.
+@_cdecl("fuzz_iqdb_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzIQDB(data!, size) }
+}
