@@ -21,6 +21,9 @@ struct WatchCommand: AsyncParsableCommand {
             }
         } catch let error as ConfigError {
             throw CLIError.config("\(error)")
+        } catch let error as Daemon.Failure {
+            // Not a root: there is no config to run with, which a service manager cannot fix by restarting.
+            throw CLIError.config("\(error)")
         } catch {
             throw CLIError("\(error)")
         }
