@@ -72,12 +72,12 @@ let package = Package(
         .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing", "Configuration"]),
         // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
         .target(name: "NASSync", dependencies: ["FolderWatch", "Configuration"]),
-        // The library profile's stages (scan, lookup, review, sidecar, categorize, organize) with a per-image checkpoint.
+        // The library profile's stages (scan, analyze, lookup, review, sidecar, categorize, organize, sync) with a per-image checkpoint.
         .target(
             name: "Library",
             dependencies: [
                 "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging", "ExifMetadata", "Hashing", "SystemIO",
-                "TagNormalization",
+                "TagNormalization", "ContentAnalysis", "ImageAnalyzers", "CategoryLearning", "NASSync",
             ]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
@@ -146,7 +146,7 @@ let package = Package(
             name: "LibraryTests",
             dependencies: [
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
-                "Hashing",
+                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync",
             ]),
         .testTarget(
             name: "PipelineTests",
