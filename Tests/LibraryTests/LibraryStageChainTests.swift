@@ -48,7 +48,8 @@ struct LibraryStageChainTests {
         #expect(tall.analysis?.content?.aspect.rawValue == "portrait")
         #expect(wide.analysis?.notAnalyzed["tester"]?.contains("cannot read unreadable-wide.png") == true)
         #expect(wide.outcome(.analyze)?.detail?.contains("tester: not analyzed: cannot read") == true)
-        #expect((wide.analysis?.tags ?? []).map(\.line).contains("sluice:sluice/aspect:wide"))
+        let wideTags = (wide.analysis?.tags ?? []).map(\.line)
+        #expect(wideTags.contains("sluice:sluice/aspect:wide"), "\(wideTags)")
 
         // The review batch offers the analysis tags, with their confidence (percent) and source.
         let batch = workspace.root + "/review/pixiv dump__batch-1"
@@ -61,9 +62,9 @@ struct LibraryStageChainTests {
         #expect(tester?["confidence"] as? Double == 95 && tester?["source"] as? String == "tester" && tester?["category"] as? String == "character")
 
         // Approve: the tags reach the sidecar, analysis tags under category sluice.
-        FileManager.default.createFile(atPath: batch + "/RESUME", contents: nil)
+        _ = FileManager.default.createFile(atPath: batch + "/RESUME", contents: nil)
         let second = try await workspace.run(config)
-        #expect(second.images.allSatisfy(\.isFinished))
+        #expect(second.images.allSatisfy { $0.isFinished })
         #expect(workspace.finalTree().contains("Characters/tester (sluice)/tall.png.xmp"))
         let fields = try ExiftoolReader.fields(of: workspace.root + "/final/Characters/tester (sluice)/tall.png.xmp")
         #expect(ExiftoolReader.list(fields["XMP-dc:Subject"]).contains("sluice/aspect:portrait"), "\(fields)")
@@ -185,7 +186,7 @@ struct LibraryStageChainTests {
         config.sync.destination = workspace.root + "/not-mounted/share"
         config.sync.when = .job
         let report = try await workspace.run(config)
-        #expect(report.images.allSatisfy(\.isFinished) && workspace.finalTree().count == 2)
+        #expect(report.images.allSatisfy { $0.isFinished } && workspace.finalTree().count == 2)
         let problem = try #require(report.problems.first { $0.stage == .sync })
         #expect(problem.status == .failed && problem.detail.contains("not-mounted"), "\(problem.detail)")
         #expect(report.errorText.contains("[sync]"))
