@@ -140,13 +140,15 @@ let package = Package(
         .testTarget(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", "LookupFakes", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
+        // A real `rsync --daemon` on loopback for the sync tests.
+        .target(name: "RsyncDaemon", path: "Tests/Support/RsyncDaemon"),
+        .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon"]),
         .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
         .testTarget(
             name: "LibraryTests",
             dependencies: [
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
-                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync",
+                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync", "RsyncDaemon",
             ]),
         .testTarget(
             name: "PipelineTests",

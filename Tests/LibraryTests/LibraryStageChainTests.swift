@@ -2,6 +2,7 @@ import CategoryLearning
 import Configuration
 import Foundation
 import Library
+import RsyncDaemon
 import Testing
 
 /// The stages issue 14 adds to the library chain: analyze (built-in facts and an external analyzer), categories
@@ -176,6 +177,24 @@ struct LibraryStageChainTests {
         let asked = try await workspace.run(config, from: .sync, drop: more)
         #expect(asked.syncs.count == 1 && asked.syncs.first?.batch == nil && asked.syncs.first?.result?.sent.sorted() == ["Uncategorized/t1.png", "Uncategorized/t1.png.xmp"])
         #expect(FileManager.default.fileExists(atPath: nas + "/Uncategorized/t1.png"))
+    }
+
+    @Test func syncAtTheEndToAnRsyncDaemonOnLoopback() async throws {
+        let workspace = try LibraryWorkspace()
+        for seed in 0..<3 { try workspace.image("d\(seed).png", seed: UInt64(90 + seed)) }
+        let daemon = try RsyncDaemon(base: workspace.root + "/daemon")
+        defer { daemon.stop() }
+        var config = workspace.config(review: .never)
+        config.library.stages.lookup = false
+        config.sync.destination = "rsync://127.0.0.1:\(daemon.port)/pics/library"
+        config.sync.when = .job
+        let report = try await workspace.run(config)
+        let sync = try #require(report.syncs.first)
+        #expect(report.syncs.count == 1 && sync.batch == nil && sync.error == nil, "\(report.syncs)")
+        #expect(sync.result?.sent.count == 6 && sync.result?.verified == true)
+        let landed = (FileManager.default.enumerator(atPath: daemon.modulePath + "/library")?.allObjects as? [String] ?? [])
+            .filter { !FileManager.default.isDirectory(daemon.modulePath + "/library/" + $0) }.sorted()
+        #expect(landed == workspace.finalTree())
     }
 
     @Test func aFailedSyncIsInTheErrorReportAndFailsNoImage() async throws {
