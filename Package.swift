@@ -76,12 +76,12 @@ let package = Package(
         .target(name: "CategoryLearning", dependencies: ["SQLiteStorage", "SystemIO", "Hashing", "Configuration"]),
         // rsync of final/ to a NAS: arguments, deletion cap, retries, verification, progress.
         .target(name: "NASSync", dependencies: ["FolderWatch", "Configuration"]),
-        // The library profile's stages (scan, lookup, review, sidecar, categorize, organize) with a per-image checkpoint.
+        // The library profile's stages (scan, analyze, lookup, review, sidecar, categorize, organize, sync) with a per-image checkpoint.
         .target(
             name: "Library",
             dependencies: [
                 "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging", "ExifMetadata", "Hashing", "SystemIO",
-                "TagNormalization",
+                "TagNormalization", "ContentAnalysis", "ImageAnalyzers", "CategoryLearning", "NASSync",
             ]),
         // Terminal screens: raw mode, alternate screen, keys, resize, thumbnails (kitty, iTerm2, sixel, half blocks).
         .target(name: "TerminalUI", dependencies: ["Imaging"], swiftSettings: [.unsafeFlags(["-O"])]),
@@ -159,13 +159,15 @@ let package = Package(
         .testTarget(
             name: "ImageLookupTests",
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", "LookupFakes", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "NASSyncTests", dependencies: ["NASSync"]),
+        // A real `rsync --daemon` on loopback for the sync tests.
+        .target(name: "RsyncDaemon", path: "Tests/Support/RsyncDaemon"),
+        .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon"]),
         .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
         .testTarget(
             name: "LibraryTests",
             dependencies: [
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
-                "Hashing",
+                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync", "RsyncDaemon",
             ]),
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(

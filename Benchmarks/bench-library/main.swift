@@ -11,7 +11,9 @@ import LoopbackHTTPServer
 // N images (default 1,000) through every library stage against zero-latency loopback fakes (a third found on Danbooru
 // by MD5, a third by SauceNAO, a third nowhere), then the shell pipeline a user would write for the same result:
 // exiftool, one process per image, writing the same sidecar fields, then cp into the category folder.
+// `--no-analysis` switches the analyze stage off (the scan then decodes for the pHash alone), to show its cost.
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1000 : 1000
+let analysis = !CommandLine.arguments.contains("--no-analysis")
 let base = FileManager.default.temporaryDirectory.appendingPathComponent("bench-library-\(getpid())").path
 let drop = base + "/drop", root = base + "/root"
 try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
@@ -48,6 +50,7 @@ fakes.on(.saucenao) { request in
 
 var config = SluiceConfig()
 config.library.review = .never
+config.library.stages.analyze = analysis
 var characters = SluiceConfig.CategoryRuleConfig(name: "characters", folder: "Characters/{character}")
 characters.has = ["character"]
 var fanart = SluiceConfig.CategoryRuleConfig(name: "fanart", folder: "Fanart/{copyright}")
@@ -60,7 +63,7 @@ let wall = (ContinuousClock.now - started).seconds
 let organized = report.images.filter { $0.destination != nil }.count
 var stageSeconds: [LibraryStage: Double] = [:]
 for image in report.images {
-    for stage in LibraryStage.allCases { stageSeconds[stage, default: 0] += (image.outcome(stage)?.milliseconds ?? 0) / 1000 }
+    for stage in LibraryStage.imageStages { stageSeconds[stage, default: 0] += (image.outcome(stage)?.milliseconds ?? 0) / 1000 }
 }
 let lookupSeconds = stageSeconds[.lookup] ?? 0
 let nonNetwork = wall - lookupSeconds
@@ -92,8 +95,8 @@ try shell.run()
 shell.waitUntilExit()
 let peerWall = (ContinuousClock.now - peerStart).seconds
 
-print("bench-library: \(count) images (\(String(format: "%.1f", Double(totalBytes) / 1_000_000)) MB), \(organized) organized, zero-latency fakes")
-for stage in LibraryStage.allCases {
+print("bench-library: \(count) images (\(String(format: "%.1f", Double(totalBytes) / 1_000_000)) MB), \(organized) organized, zero-latency fakes, built-in analysis \(analysis ? "on" : "off")")
+for stage in LibraryStage.imageStages {
     print(String(format: "  %-10@ %8.1f ms/image", stage.rawValue as NSString, (stageSeconds[stage] ?? 0) * 1000 / Double(count)))
 }
 print(String(format: "sluice library run: wall %.2f s, lookup stage (loopback HTTP + cache) %.2f s, non-network %.2f s = %.2f ms/image",

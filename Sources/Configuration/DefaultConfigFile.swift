@@ -148,11 +148,13 @@ public enum DefaultConfigFile {
           # Stages, each on or off. `sluice library run PATH --from STAGE --to STAGE` runs a part of them.
           stages:
             scan: true        # hashes, size, dimensions, perceptual hash; unreadable images are reported
+            analyze: true     # built-in content facts (sluice/… tags, see analyze:) and the external analyzers
             lookup: true      # Danbooru by MD5, SauceNAO, IQDB, then the post's booru tags (see lookup: below)
             review: true      # approve tags, or wait in review/<drop>__batch-<n>/
             sidecar: true     # <image>.<ext>.xmp with the approved tags, the source and the processed marker
             categorize: true  # the rules below choose the folder under final/
             organize: true    # copy or move into final/<Category>/
+            sync: true        # rsync final/ to sync.destination when sync.when is batch or job (see sync:)
           # auto: approve when the best match is at least auto_approve_similarity, the rest wait in review/;
           # always: every image waits; never: no image waits.
           review: auto

@@ -17,11 +17,15 @@ extension SluiceConfig {
     /// Each library stage on or off.
     public struct LibraryStages: Codable, Equatable, Sendable {
         public var scan = true
+        /// Content analysis: the built-in facts (`analyze.builtin`) and the external analyzers (`analyze.analyzers`).
+        public var analyze = true
         public var lookup = true
         public var review = true
         public var sidecar = true
         public var categorize = true
         public var organize = true
+        /// rsync of final/ to `sync.destination`, when `sync.when` says (`batch` or `job`).
+        public var sync = true
         public init() {}
     }
 
@@ -89,11 +93,13 @@ extension SluiceConfig {
 
         var stages = try library.section("stages")
         section.stages.scan = try stages.bool("scan", default: true)
+        section.stages.analyze = try stages.bool("analyze", default: true)
         section.stages.lookup = try stages.bool("lookup", default: true)
         section.stages.review = try stages.bool("review", default: true)
         section.stages.sidecar = try stages.bool("sidecar", default: true)
         section.stages.categorize = try stages.bool("categorize", default: true)
         section.stages.organize = try stages.bool("organize", default: true)
+        section.stages.sync = try stages.bool("sync", default: true)
         try stages.rejectUnknownKeys()
 
         for var rule in try library.sectionList("categories") {

@@ -74,7 +74,7 @@ public struct ImageSurvey: Sendable {
     }
 
     /// Reads at most `maximumBytes` (+1 to notice more); a symbolic link is refused, not followed.
-    private static func readFile(_ path: String, maximumBytes: Int) throws(ImagingError) -> [UInt8] {
+    public static func readFile(_ path: String, maximumBytes: Int) throws(ImagingError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             let reason = errno == ELOOP ? "a symbolic link; not followed" : String(cString: strerror(errno))

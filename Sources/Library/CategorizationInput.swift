@@ -25,10 +25,13 @@ public struct CategorySuggestion: Sendable, Equatable {
     public var folder: String
     /// Why, in a sentence for the manifest.
     public var explanation: String
+    /// Whether it is trusted enough to decide; a proposal that is not is only noted beside the rules' decision.
+    public var isUsed: Bool
 
-    public init(folder: String, explanation: String) {
+    public init(folder: String, explanation: String, isUsed: Bool = true) {
         self.folder = folder
         self.explanation = explanation
+        self.isUsed = isUsed
     }
 }
 

@@ -19,11 +19,24 @@ public struct Categorizer: Sendable {
     }
 
     public func decide(_ input: CategorizationInput) -> CategoryDecision {
+        var proposal: CategorySuggestion?
         for suggester in suggesters {
-            if let suggestion = suggester.suggest(for: input), let folder = FolderName.safePath(suggestion.folder) {
-                return CategoryDecision(folder: folder, decidedBy: .suggestion, reason: "learned: \(suggestion.explanation)")
+            guard let suggestion = suggester.suggest(for: input), let folder = FolderName.safePath(suggestion.folder) else { continue }
+            if suggestion.isUsed {
+                return CategoryDecision(folder: folder, decidedBy: .suggestion, reason: "learned: \(suggestion.explanation)", suggested: folder)
             }
+            if proposal == nil { proposal = CategorySuggestion(folder: folder, explanation: suggestion.explanation, isUsed: false) }
         }
+        var decision = decideByRules(input)
+        if let proposal {
+            decision.suggested = proposal.folder
+            decision.reason += " (learned, not used: \(proposal.explanation))"
+        }
+        return decision
+    }
+
+    /// The ordered rules' decision, or the default category's.
+    private func decideByRules(_ input: CategorizationInput) -> CategoryDecision {
         var passed: [String] = []
         for (index, rule) in rules.enumerated() {
             let label = "rule \(index + 1)" + (rule.config.name.map { " (\($0))" } ?? "")

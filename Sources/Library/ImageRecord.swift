@@ -8,6 +8,8 @@ public struct ImageRecord: Codable, Equatable, Sendable {
     /// The batch (0-based) the image belongs to: its position in the drop's sorted listing divided by the batch size.
     public var batch: Int
     public var facts: ImageFacts?
+    /// What the analyze stage found: built-in facts and the external analyzers' tags.
+    public var analysis: AnalysisRecord?
     public var lookup: LookupRecord?
     /// The tags approved for the sidecar, nil until review decides.
     public var approvedTags: [LibraryTag]?
@@ -31,7 +33,7 @@ public struct ImageRecord: Codable, Equatable, Sendable {
 
     /// The first stage this image still has to pass, or nil when it is finished (or stopped for good).
     public var nextStage: LibraryStage? {
-        for stage in LibraryStage.allCases {
+        for stage in LibraryStage.imageStages {
             guard let outcome = outcome(stage) else { return stage }
             if outcome.status == .skipped || outcome.status == .refused { return nil }
             if !outcome.letsImageGoOn(after: stage) { return stage }
@@ -44,6 +46,15 @@ public struct ImageRecord: Codable, Equatable, Sendable {
 
     /// The post URL the tags came from.
     public var source: String? { lookup?.source }
+
+    /// The tags offered for approval: the lookup's (or, without a lookup, `known`), then the analysis tags not
+    /// already among them.
+    public func candidateTags(known: [LibraryTag]? = nil) -> [LibraryTag] {
+        var tags = lookup?.tags ?? known ?? []
+        var seen = Set(tags.map(\.line))
+        for tag in analysis?.tags ?? [] where seen.insert(tag.line).inserted { tags.append(tag) }
+        return tags
+    }
 }
 
 /// What the lookup stage found for one image.
@@ -88,8 +99,13 @@ public struct CategoryDecision: Codable, Equatable, Sendable {
     public var ruleName: String?
     /// A sentence saying why, such as "rule 2 (characters): has character tags; {character} = hatsune miku".
     public var reason: String
+    /// The folder the learner proposed, used or not (recorded with the placement, so a later move teaches).
+    public var suggested: String?
 
-    public init(folder: String, decidedBy: DecidedBy, ruleIndex: Int? = nil, ruleName: String? = nil, reason: String) {
+    public init(
+        folder: String, decidedBy: DecidedBy, ruleIndex: Int? = nil, ruleName: String? = nil, reason: String, suggested: String? = nil
+    ) {
+        self.suggested = suggested
         self.folder = folder
         self.decidedBy = decidedBy
         self.ruleIndex = ruleIndex

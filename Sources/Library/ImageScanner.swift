@@ -1,3 +1,4 @@
+import ContentAnalysis
 import ExifMetadata
 import Foundation
 import Hashing
@@ -8,7 +9,8 @@ import XMPSidecar
 /// body is caught here and named; or why the image is refused.
 public struct ImageScanner: Sendable {
     public enum Verdict: Equatable, Sendable {
-        case scanned(ImageFacts)
+        /// With the built-in analysis' facts when the scan surveyed the pixels.
+        case scanned(ImageFacts, content: ContentFacts?)
         case refused(String)
         /// The image's sidecar carries Sluice's processed marker.
         case alreadyProcessed(ProcessedMarker)
@@ -17,10 +19,16 @@ public struct ImageScanner: Sendable {
     public var maxPixels: Int
     /// Ignore the processed marker (`--reprocess`).
     public var reprocess: Bool
+    /// When set, one read and one decode (`ImageSurvey`) give the digests, the perceptual hash and the built-in
+    /// analysis' facts together.
+    public var survey: AnalysisThresholds?
+    /// Files larger than this are refused before reading (surveyed scans hold the file in memory).
+    public var maxBytes = 512 << 20
 
-    public init(maxPixels: Int, reprocess: Bool) {
+    public init(maxPixels: Int, reprocess: Bool, survey: AnalysisThresholds? = nil) {
         self.maxPixels = maxPixels
         self.reprocess = reprocess
+        self.survey = survey
     }
 
     public func scan(_ path: String) -> Verdict {
@@ -38,6 +46,7 @@ public struct ImageScanner: Sendable {
         } catch {
             return .refused("cannot be read: \(error.localizedDescription)")
         }
+        if let thresholds = survey, !Self.isAVIF(head) { return surveyed(path, thresholds: thresholds) }
         do {
             let facts: ImageFacts
             if let gif = Self.gifSize(head) {
@@ -57,11 +66,31 @@ public struct ImageScanner: Sendable {
                     path, bytes: Int64(info.st_size), width: size.width, height: size.height, format: header.format.rawValue,
                     hash: hash.description)
             }
-            return .scanned(facts)
+            return .scanned(facts, content: nil)
         } catch let error as ImagingError {
             return .refused("\(error)")
         } catch {
             return .refused("cannot be read: \(error)")
+        }
+    }
+
+    /// The scan from one read and one decode: digests of the bytes read, the survey's hash and content facts.
+    private func surveyed(_ path: String, thresholds: AnalysisThresholds) -> Verdict {
+        do throws(ImagingError) {
+            let bytes = try ImageSurvey.readFile(path, maximumBytes: maxBytes)
+            if let gif = Self.gifSize(Array(bytes.prefix(10))), gif.width * gif.height > maxPixels { return pixelRefusal(gif.width, gif.height) }
+            if let header = try? ImageHeader.parse(bytes, source: path), header.width * header.height > maxPixels {
+                return pixelRefusal(header.width, header.height)
+            }
+            let survey = try ImageSurvey.survey(bytes, source: path, thresholds: thresholds, maximumPixels: maxPixels)
+            let data = Data(bytes)
+            let facts = ImageFacts(
+                sha256: FileDigest.hex(of: data, algorithm: .sha256), md5: FileDigest.hex(of: data, algorithm: .md5), bytes: Int64(bytes.count),
+                width: survey.content.width, height: survey.content.height, format: survey.header?.format.rawValue ?? "gif",
+                perceptualHash: survey.perceptualHash?.description)
+            return .scanned(facts, content: survey.content)
+        } catch {
+            return .refused("\(error)")
         }
     }
 

@@ -1,8 +1,12 @@
+import CategoryLearning
 import Configuration
+import ContentAnalysis
 import Foundation
 import HTTPClient
 import Hashing
+import ImageAnalyzers
 import ImageLookup
+import NASSync
 import XMPSidecar
 
 /// Runs a drop through the library stages once, batch by batch, recording every image's stage outcome in the job's
@@ -17,7 +21,7 @@ public final class LibraryRun {
     public let jobID: String
     private let time: any TimeSource
     private let lookup: LookupSession?
-    private let categorizer: Categorizer
+    private var categorizer: Categorizer
     private let log: @Sendable (String) -> Void
     private let progress: (@Sendable (String) -> Void)?
     private let dropName: String
@@ -29,6 +33,13 @@ public final class LibraryRun {
     private var lookedUpThisRun = Set<String>()
     private var started = Date()
     private var warnings: [String] = []
+    /// The run's external analyzers: started on the first image analyzed, stopped by `finish()`.
+    private var analyzers: AnalyzerSet?
+    /// Where placements are recorded for learning (nil when `learning.enabled` is false or categorize does not run).
+    private var learning: CorrectionStore?
+    private var syncs: [SyncRecord] = []
+    /// Images placed in final/ since the last sync.
+    private var placedSinceSync = 0
 
     /// - Parameters:
     ///   - lookup: the lookup chain (nil when the lookup stage does not run).
@@ -62,7 +73,12 @@ public final class LibraryRun {
 
     /// Runs every stage that can progress and writes the manifest and error report; returns the report.
     public func run() async throws -> RunReport {
-        for batch in try prepare() { try await process(batch: batch) }
+        do {
+            for batch in try prepare() { try await process(batch: batch) }
+        } catch {
+            await analyzers?.shutdown()
+            throw error
+        }
         return try await finish()
     }
 
@@ -91,6 +107,9 @@ public final class LibraryRun {
         counters.total = records.count
         log("\(jobID): \(records.count) image(s) in \(options.drop), batches of \(options.config.library.batchSize)")
         try readReviewDecisions()
+        if options.config.learning.enabled && options.runs(.categorize) { prepareLearning() }
+        // A run from the sync stage only syncs: no image stage is run or recorded as off.
+        guard options.from != .sync else { return [] }
         return Set(records.values.map(\.batch)).sorted()
     }
 
@@ -100,13 +119,26 @@ public final class LibraryRun {
         try journal.sync()
         updateCounters()
         log("batch \(batch + 1): " + counters.line(elapsed: Date().timeIntervalSince(started)))
+        if syncWhen == .batch && placedSinceSync > 0 { await sync(batch: batch + 1) }
     }
 
-    /// Retries the lookups that met a service that was down, then writes the manifest and the error report.
+    /// Retries the lookups that met a service that was down, stops the analyzers, syncs when `sync.when` is `job`
+    /// (or the run starts from the sync stage), then writes the manifest and the error report.
     public func finish() async throws -> RunReport {
-        try await retryLookups()
+        do {
+            if options.from != .sync { try await retryLookups() }
+        } catch {
+            await analyzers?.shutdown()
+            throw error
+        }
+        await analyzers?.shutdown()
+        analyzers = nil
         try journal.sync()
         updateCounters()
+        // With batch syncs, one more catches up what a killed run placed but never synced (and what came in here).
+        if syncWhen == .job || (syncWhen == .batch && (placedSinceSync > 0 || !syncs.contains { $0.result != nil })) {
+            await sync(batch: nil)
+        }
         return try writeReport()
     }
 
@@ -128,23 +160,45 @@ public final class LibraryRun {
         }
     }
 
+    /// Opens the learning database, learns from the moves made in final/ since the last run, and puts the learner
+    /// in front of the rules. A learning problem is a warning: the rules still decide.
+    private func prepareLearning() {
+        do {
+            let store = try CorrectionStore(path: CorrectionStore.path(stateFolder: options.root + "/.sluice"))
+            let recorder = CorrectionRecorder(finalFolder: finalFolder, store: store, log: log)
+            let manifests = RunReport.placements(inReports: reportsFolder) { self.warnings.append($0) }
+            let learned = try StartupReconciler(recorder: recorder).reconcile(manifests: manifests)
+            if !learned.isEmpty { log("learning: \(learned.count) move(s) you made in final/ since the last run were learned") }
+            let learner = try store.learner(settings: LearningSettings(options.config.learning))
+            categorizer.suggesters.insert(LearnedCategorySuggester(learner: learner), at: 0)
+            learning = store
+        } catch {
+            warnings.append("learning is off for this run: \(error)")
+            log("learning is off for this run: \(error)")
+        }
+    }
+
+    private var reportsFolder: String { options.root + "/.sluice/reports" }
+
     private func paths(inBatch batch: Int) -> [String] {
         records.values.filter { $0.batch == batch }.map(\.path).sorted()
     }
 
     /// Takes each image of `paths` through every stage it can pass now.
     private func advance(_ paths: [String], batch: Int) async throws {
-        for stage in LibraryStage.allCases {
+        for stage in LibraryStage.imageStages {
             let due = paths.filter { records[$0]?.nextStage == stage }
             guard !due.isEmpty else { continue }
             if stage > options.to { continue }
             switch stage {
             case .scan: try scan(due)
+            case .analyze: try await analyze(due)
             case .lookup: try await lookUp(due.filter { !lookedUpThisRun.contains($0) })
             case .review: try review(due, batch: batch)
             case .sidecar: try writeSidecars(due)
             case .categorize: try categorize(due)
             case .organize: try organize(due)
+            case .sync: break
             }
             updateCounters()
             progress?(counters.line(elapsed: Date().timeIntervalSince(started)))
@@ -174,14 +228,18 @@ public final class LibraryRun {
     // MARK: Stages
 
     private func scan(_ paths: [String]) throws {
-        let scanner = ImageScanner(maxPixels: options.config.library.maxPixels, reprocess: options.reprocess)
+        // With the built-in analysis on, the scan's one decode gives the perceptual hash and the content facts.
+        let surveys = options.runs(.analyze) && options.config.analyze.builtin
+        let scanner = ImageScanner(
+            maxPixels: options.config.library.maxPixels, reprocess: options.reprocess, survey: surveys ? options.config.analyze.thresholds : nil)
         for path in paths {
             guard var record = records[path] else { continue }
             if try recordedOff(.scan, &record) { continue }
             let (verdict, milliseconds) = measure { scanner.scan(imagePath(record)) }
             switch verdict {
-            case .scanned(let facts):
+            case .scanned(let facts, let content):
                 record.facts = facts
+                if let content { record.analysis = AnalysisRecord(content: content) }
                 record.record(.scan, StageOutcome(status: .done, milliseconds: milliseconds))
             case .refused(let reason):
                 record.record(.scan, StageOutcome(status: .refused, detail: reason, milliseconds: milliseconds))
@@ -195,6 +253,63 @@ public final class LibraryRun {
             try save(record)
             CrashPoint.check("scanned")
         }
+    }
+
+    /// The built-in facts as `sluice/…` tags (surveyed now when the scan did not), then each external analyzer's
+    /// answer; an analyzer that cannot answer leaves the image "not analyzed" by it, never failed.
+    private func analyze(_ paths: [String]) async throws {
+        let section = options.config.analyze
+        for path in paths {
+            guard var record = records[path] else { continue }
+            if try recordedOff(.analyze, &record) { continue }
+            let start = ContinuousClock.now
+            var analysis = record.analysis ?? AnalysisRecord()
+            analysis.tags = []
+            analysis.notAnalyzed = [:]
+            if section.builtin {
+                if analysis.content == nil {
+                    do {
+                        analysis.content = try ImageSurvey.survey(
+                            path: imagePath(record), thresholds: section.thresholds, maximumPixels: options.config.library.maxPixels
+                        ).content
+                    } catch {
+                        analysis.notAnalyzed[AnalysisTag.builtInCategory] = "\(error)"
+                    }
+                }
+                analysis.tags += (analysis.content?.tags ?? []).map { LibraryTag(analysis: $0, source: AnalysisTag.builtInCategory) }
+            }
+            if let analyzers = startedAnalyzers(), let facts = record.facts {
+                let request = AnalysisRequest(path: imagePath(record), sha256: facts.sha256, width: facts.width, height: facts.height)
+                for (name, outcome) in await analyzers.analyze(request) {
+                    switch outcome {
+                    case .analyzed(let answer):
+                        analysis.tags += answer.tags.map { LibraryTag(analysis: $0, source: name) }
+                        if let rating = answer.rating {
+                            analysis.tags.append(
+                                LibraryTag(
+                                    category: "rating", name: rating, confidence: answer.ratingConfidence.map { ($0 * 1000).rounded() / 10 },
+                                    source: name))
+                        }
+                        if let description = answer.description { analysis.descriptions[name] = description }
+                    case .notAnalyzed(let reason):
+                        analysis.notAnalyzed[name] = reason
+                    }
+                }
+            }
+            var seen = Set<String>()
+            analysis.tags = analysis.tags.filter { seen.insert($0.line).inserted }
+            record.analysis = analysis
+            record.record(.analyze, StageOutcome(status: .done, detail: analysis.summary, milliseconds: (ContinuousClock.now - start).seconds * 1000))
+            try save(record)
+            CrashPoint.check("analyzed")
+        }
+    }
+
+    /// The run's analyzers (`analyze.analyzers`), made on first use; nil when none is configured.
+    private func startedAnalyzers() -> AnalyzerSet? {
+        guard !options.config.analyze.analyzers.isEmpty else { return nil }
+        if analyzers == nil { analyzers = AnalyzerSet(config: options.config.analyze, workingDirectory: options.root) }
+        return analyzers
     }
 
     private func lookUp(_ paths: [String]) async throws {
@@ -266,14 +381,14 @@ public final class LibraryRun {
             guard var record = records[path] else { continue }
             if record.outcome(.review)?.status == .waiting { continue }
             guard options.runs(.review) else {
-                record.approvedTags = record.lookup?.tags ?? TagsFile.read(besides: imagePath(record))
+                record.approvedTags = record.candidateTags(known: TagsFile.read(besides: imagePath(record)))
                 record.record(.review, StageOutcome(status: .off, detail: options.whyOff(.review)))
                 try save(record)
                 continue
             }
             switch policy.decide(record.lookup, lookupFailed: record.outcome(.lookup)?.status == .failed) {
             case .approve(let reason):
-                record.approvedTags = record.lookup?.tags ?? []
+                record.approvedTags = record.candidateTags()
                 record.record(.review, StageOutcome(status: .done, detail: "approved: \(reason)"))
                 try save(record)
             case .wait(let reason):
@@ -302,7 +417,7 @@ public final class LibraryRun {
             guard var batch = reviewBatches[number], !batch.decided, let approved = folder.approvedFolder(of: batch) else { continue }
             for (path, tags) in folder.decisions(in: approved, batch: batch) {
                 guard var record = records[path], record.outcome(.review)?.status == .waiting else { continue }
-                let known = Dictionary((record.lookup?.tags ?? []).map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
+                let known = Dictionary(record.candidateTags().map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
                 if let tags {
                     // Tags the user kept keep their confidence and source; new ones are the user's.
                     record.approvedTags = tags.map { known[$0.line] ?? $0 }
@@ -372,11 +487,16 @@ public final class LibraryRun {
                     let sha256 = try record.facts?.sha256 ?? FileDigest.hex(of: source, algorithm: .sha256)
                     let bytes = try record.facts?.bytes ?? ((FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.int64Value ?? 0)
                     return try organizer.place(
-                        source, sha256: sha256, bytes: bytes, folder: record.category?.folder ?? categorizer.defaultCategory)
+                        source, sha256: sha256, bytes: bytes, folder: record.category?.folder ?? categorizer.defaultCategory
+                    ) { relativePath in
+                        // Known before the file lands, so a move of it in final/ is always one Sluice can learn from.
+                        recordPlacement(record, sha256: sha256, bytes: bytes, at: relativePath)
+                    }
                 }
             }
             switch result {
             case .success(let placement):
+                if !placement.alreadyThere { placedSinceSync += 1 }
                 record.destination = "final/" + placement.relativePath
                 record.record(
                     .organize,
@@ -388,6 +508,69 @@ public final class LibraryRun {
             }
             try save(record)
             CrashPoint.check("organized")
+        }
+    }
+
+    /// The learning database's note of where an image goes (a failure is a warning: the image still lands).
+    private func recordPlacement(_ record: ImageRecord, sha256: String, bytes: Int64, at relativePath: String) {
+        guard let learning else { return }
+        do {
+            try learning.recordPlacement(Self.placedImage(record, sha256: sha256, bytes: bytes, finalPath: relativePath))
+        } catch {
+            warnings.append("learning: \(relativePath) was not recorded: \(error)")
+        }
+    }
+
+    /// What the learner and the manifest keep about an image placed at `finalPath` (relative to final/).
+    static func placedImage(_ record: ImageRecord, sha256: String, bytes: Int64?, finalPath: String) -> PlacedImage {
+        PlacedImage(
+            sha256: sha256, finalPath: finalPath, bytes: bytes,
+            tags: (record.approvedTags ?? []).map { LearningTag(category: $0.category, tag: $0.name) },
+            suggestedCategory: record.category?.suggested)
+    }
+
+    // MARK: Sync
+
+    /// When this run syncs final/: nil when the sync stage is off or outside `--from`/`--to`, there is no
+    /// `sync.destination`, or `sync.when` is manual (a run `--from sync` is the manual trigger).
+    private var syncWhen: SluiceConfig.SyncWhen? {
+        guard options.runs(.sync), !options.config.sync.destination.isEmpty else { return nil }
+        if options.from == .sync { return .job }
+        return options.config.sync.when == .manual ? nil : options.config.sync.when
+    }
+
+    /// rsync of final/ to the destination; the result or the error goes into the manifest, never failing the job.
+    private func sync(batch: Int?) async {
+        placedSinceSync = 0
+        let startedAt = Date()
+        let label = batch.map { "sync after batch \($0)" } ?? "sync"
+        guard FileManager.default.fileExists(atPath: finalFolder) else {
+            log("\(label): final/ does not exist yet; nothing to sync")
+            return
+        }
+        let outcome: Result<SyncResult, SyncError>
+        do throws(SyncError) {
+            let runner = SyncRunner(source: finalFolder, settings: try SyncSettings(options.config.sync, root: options.root))
+            let (log, progress) = (self.log, self.progress)
+            log("\(label): rsync final/ to \(options.config.sync.destination)")
+            // rsync runs as a child process this waits for: off the caller's task.
+            outcome = await Task.detached {
+                Result { () throws(SyncError) -> SyncResult in
+                    try runner.run(
+                        dryRun: false, progress: progress.map { show in { reading in show("\(label): " + reading.summary) } },
+                        log: { log("\(label): " + $0) })
+                }
+            }.value
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let result):
+            syncs.append(SyncRecord(batch: batch, startedAt: startedAt, result: result, error: nil))
+            log("\(label): " + result.summary)
+        case .failure(let error):
+            syncs.append(SyncRecord(batch: batch, startedAt: startedAt, result: nil, error: error.description))
+            log("\(label) failed (the job goes on; see the error report): \(error)")
         }
     }
 
@@ -411,11 +594,16 @@ public final class LibraryRun {
     }
 
     private func writeReport() throws -> RunReport {
-        let report = RunReport(
+        var report = RunReport(
             job: jobID, drop: URL(fileURLWithPath: options.drop).standardizedFileURL.path, started: started, finished: Date(),
             from: options.from, to: options.to, counters: counters, warnings: warnings,
             images: records.values.sorted { $0.path < $1.path })
-        let folder = options.root + "/.sluice/reports/" + jobID + "-" + Self.fileTimestamp(started)
+        report.placed = report.images.compactMap { record in
+            guard let destination = record.destination, let facts = record.facts else { return nil }
+            return Self.placedImage(record, sha256: facts.sha256, bytes: facts.bytes, finalPath: String(destination.dropFirst("final/".count)))
+        }
+        report.syncs = syncs
+        let folder = reportsFolder + "/" + jobID + "-" + Self.fileTimestamp(started)
         try report.write(to: folder)
         log("\(jobID): \(counters.finished)/\(counters.total) done, \(counters.waitingForReview) waiting for review, "
             + "\(counters.skipped) skipped, \(counters.refused) refused, \(counters.failed) with a failure; "

@@ -14,7 +14,7 @@ public struct LibraryRunOptions: Sendable {
     /// Ignore Sluice's processed marker and start a fresh checkpoint.
     public var reprocess: Bool
 
-    public init(drop: String, root: String, config: SluiceConfig, from: LibraryStage = .scan, to: LibraryStage = .organize, reprocess: Bool = false) {
+    public init(drop: String, root: String, config: SluiceConfig, from: LibraryStage = .scan, to: LibraryStage = .sync, reprocess: Bool = false) {
         self.drop = drop
         self.root = root
         self.config = config
@@ -29,16 +29,20 @@ public struct LibraryRunOptions: Sendable {
         let stages = config.library.stages
         switch stage {
         case .scan: return stages.scan
+        case .analyze: return stages.analyze
         case .lookup: return stages.lookup
         case .review: return stages.review
         case .sidecar: return stages.sidecar
         case .categorize: return stages.categorize
         case .organize: return stages.organize
+        case .sync: return stages.sync
         }
     }
 
     /// Why a stage does not run, for the manifest.
     func whyOff(_ stage: LibraryStage) -> String {
-        stage < from ? "not run: before --from \(from.rawValue)" : "switched off in library.stages.\(stage.rawValue)"
+        if stage < from { return "not run: before --from \(from.rawValue)" }
+        if stage > to { return "not run: after --to \(to.rawValue)" }
+        return "switched off in library.stages.\(stage.rawValue)"
     }
 }

@@ -20,8 +20,11 @@ public struct Organizer: Sendable {
         public var alreadyThere: Bool
     }
 
-    /// Places `source` (whose SHA-256 is `sha256`) under `folder`, with its sidecar when it has one.
-    public func place(_ source: String, sha256: String, bytes: Int64, folder: String) throws -> Placement {
+    /// Places `source` (whose SHA-256 is `sha256`) under `folder`, with its sidecar when it has one; `beforeLanding`
+    /// is told the path (relative to final/) just before the image appears there.
+    public func place(
+        _ source: String, sha256: String, bytes: Int64, folder: String, beforeLanding: (String) -> Void = { _ in }
+    ) throws -> Placement {
         let targetFolder = finalFolder + "/" + folder
         try FileManager.default.createDirectory(atPath: targetFolder, withIntermediateDirectories: true)
         let name = (source as NSString).lastPathComponent
@@ -34,6 +37,7 @@ public struct Organizer: Sendable {
                 if (info.st_mode & S_IFMT) == S_IFREG, Int64(info.st_size) == bytes,
                     (try? FileDigest.hex(of: destination, algorithm: .sha256)) == sha256
                 {
+                    beforeLanding(folder + "/" + candidate)
                     try placeSidecar(of: source, beside: destination)
                     if move { try? FileManager.default.removeItem(atPath: source) }
                     return Placement(relativePath: folder + "/" + candidate, alreadyThere: true)
@@ -41,6 +45,7 @@ public struct Organizer: Sendable {
                 n += 1
                 continue
             }
+            beforeLanding(folder + "/" + candidate)
             guard try link(source, to: destination) else {
                 n += 1
                 continue

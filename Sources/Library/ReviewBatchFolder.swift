@@ -45,7 +45,9 @@ public struct ReviewBatchFolder: Sendable {
             taken.insert(name.lowercased())
             files[item.record.path] = name
             try FileManager.default.copyItem(atPath: item.sourcePath, toPath: staging + "/" + name)
-            let tags = item.record.lookup?.tags ?? []
+            // Most confident first (stable: the lookup's order among equals), analysis tags included.
+            let tags = item.record.candidateTags().enumerated()
+                .sorted { ($0.element.confidence ?? -1, -$0.offset) > ($1.element.confidence ?? -1, -$1.offset) }.map(\.element)
             try Data((tags.map(\.line).joined(separator: "\n") + (tags.isEmpty ? "" : "\n")).utf8)
                 .write(to: URL(fileURLWithPath: staging + "/" + name + ".tags.txt"))
             let facts = item.record.facts

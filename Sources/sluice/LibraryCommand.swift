@@ -19,23 +19,26 @@ extension LibraryStage: ExpressibleByArgument {}
 struct LibraryRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the library stages once over a folder of images (scan, lookup, review, sidecar, categorize, organize).",
+        abstract: "Run the library stages once over a folder of images (scan, analyze, lookup, review, sidecar, categorize, organize, sync).",
         discussion: """
             Images go to ROOT/final/<Category>/ with <image>.<ext>.xmp beside them; images waiting for review go to \
             ROOT/review/<drop>__batch-<n>/ (approve with RESUME or a move to reviewed/, then run again). Every image's \
             progress is checkpointed in ROOT/.sluice/library/, so an interrupted run, run again, redoes nothing already \
-            done. The manifest and error report go to ROOT/.sluice/reports/ (named in the last line). Exits 0 when every \
-            image is done or waits, 1 when an image failed, 78 for a config error.
+            done. Categories learned from your moves in final/ go in front of the rules (learning.enabled). final/ is \
+            synced to sync.destination after each batch or at the end (sync.when); --from sync only syncs. A failed \
+            sync is in the error report but never fails the run. The manifest and error report go to \
+            ROOT/.sluice/reports/ (named in the last line). Exits 0 when every image is done or waits, 1 when an \
+            image failed, 78 for a config error.
             """)
 
     @Argument(help: "The folder of images.")
     var path: String
     @Option(help: "Sluice root holding sluice.yaml, final/, review/ and .sluice/ (default: $SLUICE_ROOT or the current folder).")
     var root: String?
-    @Option(help: "First stage to run after scan: scan, lookup, review, sidecar, categorize, organize.")
+    @Option(help: "First stage to run after scan: scan, analyze, lookup, review, sidecar, categorize, organize, sync.")
     var from: LibraryStage = .scan
     @Option(help: "Last stage to run.")
-    var to: LibraryStage = .organize
+    var to: LibraryStage = .sync
     @Flag(help: "Process images whose sidecar already carries Sluice's processed marker, and start a fresh checkpoint.")
     var reprocess = false
 
@@ -66,7 +69,8 @@ struct LibraryRunCommand: AsyncParsableCommand {
         let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: onTerminal ? redraw : nil)
         let report: RunReport
         do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
-        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup }
+        // A failed lookup goes on untagged and a failed sync is retried next time: neither fails the run.
+        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup && $0.stage != .sync }
         if stopped {
             throw ExitCode(1)
         }

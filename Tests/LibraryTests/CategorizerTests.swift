@@ -18,7 +18,15 @@ struct CategorizerTests {
         fanart.has = ["copyright"]
         var animated = SluiceConfig.CategoryRuleConfig(folder: "Animated")
         animated.format = ["gif"]
-        return [vocaloid, explicit, characters, wallpapers, fanart, animated]
+        // Built-in analysis tags (`sluice/…`), by bare name and as `sluice:` category tags.
+        var manga = SluiceConfig.CategoryRuleConfig(name: "manga", folder: "Manga")
+        manga.tagsAny = ["sluice/monochrome", "sluice/greyscale"]
+        manga.tagsNone = ["sluice/photo"]
+        var strips = SluiceConfig.CategoryRuleConfig(name: "strips", folder: "Strips")
+        strips.tagsAll = ["sluice:sluice/aspect:tall-strip"]
+        var photos = SluiceConfig.CategoryRuleConfig(name: "photos", folder: "Photos/{orientation}")
+        photos.tagsAll = ["sluice/photo"]
+        return [vocaloid, explicit, characters, wallpapers, fanart, animated, manga, strips, photos]
     }()
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -51,6 +59,14 @@ struct CategorizerTests {
         Case(label: "format rule", tags: [], format: "gif", folder: "Animated", rule: 5, reasonContains: "format gif"),
         Case(label: "nothing matches: default, with every rule's reason", tags: [tag("general", "smile")],
              folder: "Uncategorized", rule: nil, reasonContains: "rule 3 (characters): no character tag"),
+        Case(label: "a built-in analysis tag matches by its sluice/ name", tags: [tag("general", "comic"), tag("sluice", "sluice/aspect:portrait"), tag("sluice", "sluice/greyscale")],
+             folder: "Manga", rule: 6, reasonContains: "has sluice/greyscale"),
+        Case(label: "tags_none on an analysis tag excludes", tags: [tag("sluice", "sluice/monochrome"), tag("sluice", "sluice/photo")],
+             folder: "Photos/portrait", rule: 8, reasonContains: "has all of sluice/photo"),
+        Case(label: "a sluice: category tag with a colon in its name", tags: [tag("sluice", "sluice/aspect:tall-strip")],
+             folder: "Strips", rule: 7, reasonContains: "has all of sluice:sluice/aspect:tall-strip"),
+        Case(label: "an analysis tag in another category does not match a sluice: rule", tags: [tag("general", "sluice/aspect:tall-strip")],
+             folder: "Uncategorized", rule: nil, reasonContains: "rule 8 (strips): lacks sluice:sluice/aspect:tall-strip"),
         Case(label: "a dangerous name is made safe", tags: [tag("copyright", "../..")], folder: "Fanart/_", rule: 4, reasonContains: "{copyright}"),
     ]
 
@@ -77,6 +93,19 @@ struct CategorizerTests {
         #expect(miku.folder == "Learned/Miku" && miku.decidedBy == .suggestion && miku.reason == "learned: 14 of 15 moved there")
         let other = categorizer.decide(CategorizationInput(tags: [Self.tag("character", "rin")], facts: nil, origin: "md5"))
         #expect(other.folder == "Characters/rin" && other.decidedBy == .rule)
+    }
+
+    struct UnsureLearner: CategorySuggester {
+        func suggest(for input: CategorizationInput) -> CategorySuggestion? {
+            CategorySuggestion(folder: "Learned/Maybe", explanation: "2 of 5 images tagged `general:smile` were moved to Learned/Maybe/", isUsed: false)
+        }
+    }
+
+    @Test func unusedProposalIsNotedButTheRulesDecide() {
+        let categorizer = Categorizer(rules: Self.rules.map(CategoryRule.init), defaultCategory: "Misc", suggesters: [UnsureLearner()])
+        let decision = categorizer.decide(CategorizationInput(tags: [Self.tag("character", "rin")], facts: nil, origin: "md5"))
+        #expect(decision.folder == "Characters/rin" && decision.decidedBy == .rule && decision.suggested == "Learned/Maybe")
+        #expect(decision.reason.hasPrefix("rule 3 (characters)") && decision.reason.contains("learned, not used: 2 of 5"), "\(decision.reason)")
     }
 
     @Test(arguments: [

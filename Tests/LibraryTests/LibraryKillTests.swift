@@ -72,7 +72,7 @@ struct LibraryKillTests {
         return result
     }
 
-    @Test func killedAtTenPointsThenRerunGivesTheSameFinalTreeAndAsksEachAnswerOnce() async throws {
+    @Test func killedAtElevenPointsThenRerunGivesTheSameFinalTreeAndAsksEachAnswerOnce() async throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("library-kill-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: base) }
         let fakes = try FakeServices()
@@ -122,7 +122,7 @@ struct LibraryKillTests {
         #expect(distinctRequests == 28)
 
         let points = [
-            "scanned:2", "scanned:7", "looked-up:1", "looked-up:6", "looked-up:11", "sidecar-written:3", "organize-image-placed:1",
+            "scanned:2", "scanned:7", "analyzed:5", "looked-up:1", "looked-up:6", "looked-up:11", "sidecar-written:3", "organize-image-placed:1",
             "organize-image-placed:10", "organized:4", "organized:12",
         ]
         for (index, point) in points.enumerated() {

@@ -55,7 +55,7 @@ final class LibraryWorkspace: @unchecked Sendable {
     }
 
     func run(
-        _ config: SluiceConfig, from: LibraryStage = .scan, to: LibraryStage = .organize, drop: String? = nil
+        _ config: SluiceConfig, from: LibraryStage = .scan, to: LibraryStage = .sync, drop: String? = nil
     ) async throws -> RunReport {
         var settings = fakes.settings()
         settings.retry = RetryPolicy(maxAttempts: 1, baseDelay: .seconds(1), maxDelay: .seconds(1))

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RsyncDaemon
 
 /// A real OpenSSH server on 127.0.0.1 with generated host and user keys, for `host:path` syncs; stopped by pid.
 final class LoopbackSSHServer {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RsyncDaemon
 import Testing
 @testable import NASSync
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RsyncDaemon
 
 /// A temporary `final/` tree of generated image files (random bytes: rsync does not look inside) with sidecars.
 struct SyncFixture {
@@ -55,15 +56,6 @@ struct SyncFixture {
     func remove() { try? FileManager.default.removeItem(atPath: base) }
 }
 
-/// Polls `condition` until it holds or `seconds` pass.
-func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
-}
 
 /// Runs a command to its end; returns its exit status and output.
 @discardableResult

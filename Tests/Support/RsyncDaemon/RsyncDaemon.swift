@@ -2,12 +2,12 @@ import Foundation
 import Glibc
 
 /// A real `rsync --daemon` on 127.0.0.1 with a generated rsyncd.conf, stopped by its pid.
-final class RsyncDaemon {
-    let port: Int
-    let modulePath: String
+public final class RsyncDaemon {
+    public let port: Int
+    public let modulePath: String
     private let process: Process
 
-    init(base: String) throws {
+    public init(base: String) throws {
         port = try RsyncDaemon.freePort()
         modulePath = base + "/module"
         try FileManager.default.createDirectory(atPath: modulePath, withIntermediateDirectories: true)
@@ -35,13 +35,13 @@ final class RsyncDaemon {
         }
     }
 
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
 
     /// A port nothing listens on now: bind port 0 on loopback and read what the kernel chose.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -59,7 +59,7 @@ final class RsyncDaemon {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -70,4 +70,14 @@ final class RsyncDaemon {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
     }
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+public func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
 }
