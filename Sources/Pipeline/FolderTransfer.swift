@@ -40,10 +40,18 @@ public enum FolderTransfer {
         return Dictionary(snapshot.files.map { ($0.path, $0.size) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Links a file into place (same file system), or copies it when linking is impossible.
-    public static func linkOrCopy(_ source: URL, to destination: URL) throws {
+    /// An independent copy of a regular file (reflink where the file system can, else the bytes): never a hard link,
+    /// so editing the copy in review/ can never change the user's original; a symlink is refused, never followed.
+    public static func cloneOrCopy(_ source: URL, to destination: URL) throws {
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if link(source.path, destination.path) == 0 { return }
-        try FileManager.default.copyItem(at: source, to: destination)
+        try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+    }
+
+    /// Copies `source` when it is a regular file (by `lstat`: a symlink is not followed) and says whether it did.
+    public static func cloneIfRegularFile(_ source: URL, to destination: URL) throws -> Bool {
+        var info = stat()
+        guard lstat(source.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        try cloneOrCopy(source, to: destination)
+        return true
     }
 }
