@@ -50,7 +50,8 @@ import Testing
             let report = try String(contentsOf: harness.layout.review.appendingPathComponent("mika/REVIEW.md"), encoding: .utf8)
             #expect(report.contains("`loop`: a symbolic link to . (not followed)"), "\(report)")
             let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8)) ?? "\u{0}"
-            let caption = try String(contentsOf: harness.layout.review.appendingPathComponent("mika/img_001.txt"), encoding: .utf8)
+            // The symlinked caption is left out: the image waits in review without one.
+            let caption = (try? String(contentsOf: harness.layout.review.appendingPathComponent("mika/img_001.txt"), encoding: .utf8)) ?? ""
             #expect(!caption.contains(hostname.trimmingCharacters(in: .whitespacesAndNewlines)), "a symlinked caption is never read")
 
             harness.touch("review/mika/RESUME")
