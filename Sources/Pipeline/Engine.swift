@@ -294,6 +294,7 @@ public final class Engine {
     }
 
     func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
+        let message = LogSafeName.oneLine(message)
         job.record(level, message, at: now())
         log(level, message, job: job.id)
     }
@@ -305,7 +306,7 @@ public final class Engine {
         case .warning: .warning
         case .error: .error
         }
-        logger.log(level: severity, "\(message)", metadata: ["job": "\(job)"])
+        logger.log(level: severity, "\(LogSafeName.oneLine(message))", metadata: ["job": "\(job)"])
     }
 
     func trySave(_ job: Job) {

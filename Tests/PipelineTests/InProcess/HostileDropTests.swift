@@ -33,6 +33,7 @@ import Testing
             try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("innocent.png").path, withDestinationPath: outside.path)
             try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("passwd.txt").path, withDestinationPath: "/etc/passwd")
             try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("loop").path, withDestinationPath: ".")
+            try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("z\nERROR forged.png").path, withDestinationPath: "/etc/hosts")
             try FileManager.default.removeItem(at: drop.appendingPathComponent("img_001.txt"))
             try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("img_001.txt").path, withDestinationPath: "/etc/hostname")
             let config = try harness.config()
@@ -43,10 +44,13 @@ import Testing
 
             let index = try Self.index(harness)
             #expect(index.images.map(\.path) == ["img_000.png", "img_001.png", "img_002.png"], "loop -> . multiplies nothing")
-            #expect(index.leftOut.map(\.path) == ["img_001.txt", "innocent.png", "loop", "passwd.txt"])
+            #expect(index.leftOut.map(\.path) == ["img_001.txt", "innocent.png", "loop", "passwd.txt", "z\nERROR forged.png"])
             let log = try harness.onlyJob().log.map(\.message).joined(separator: "\n")
             #expect(log.contains("left out passwd.txt: a symbolic link to /etc/passwd"), "\(log)")
             #expect(log.contains("left out innocent.png: a symbolic link to \(outside.path)"))
+            #expect(log.contains("left out z\\nERROR forged.png: a symbolic link to /etc/hosts"), "a newline in a name is escaped")
+            #expect(try harness.onlyJob().log.allSatisfy { !$0.message.contains("\n") })
+            #expect(!harness.log.text.contains("\nERROR forged"))
             let report = try String(contentsOf: harness.layout.review.appendingPathComponent("mika/REVIEW.md"), encoding: .utf8)
             #expect(report.contains("`loop`: a symbolic link to . (not followed)"), "\(report)")
             let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8)) ?? "\u{0}"
