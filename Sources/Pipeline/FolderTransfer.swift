@@ -22,7 +22,7 @@ public enum FolderTransfer {
         }
         let staging = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).copying")
         try? manager.removeItem(at: staging)
-        try manager.copyItem(at: source, to: staging)
+        try copyTree(source, to: staging)
         let expected = try inventory(of: source)
         let copied = try inventory(of: staging)
         guard expected == copied else {
@@ -32,6 +32,42 @@ public enum FolderTransfer {
         try FileOperations.rename(staging.path, to: destination.path)
         try FileOperations.syncDirectory(at: destination.deletingLastPathComponent().path)
         try manager.removeItem(at: source)
+    }
+
+    /// Copies a file or folder without following any symlink: folders are recreated, regular files cloned or copied,
+    /// symlinks recreated as links (never read; the index step names them). A special file or a name that is not
+    /// UTF-8 cannot be carried over, so the move is refused rather than losing it with the source.
+    static func copyTree(_ source: URL, to destination: URL) throws {
+        var info = stat()
+        guard lstat(source.path, &info) == 0 else { throw Failure(message: "\(source.path) is gone") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+        case S_IFLNK:
+            let target = try FileManager.default.destinationOfSymbolicLink(atPath: source.path)
+            try FileManager.default.createSymbolicLink(atPath: destination.path, withDestinationPath: target)
+        case S_IFDIR:
+            let entries = try SafeDirectoryWalker().walk(source.path)
+            let uncopyable = entries.filter { entry in
+                if case .special = entry.kind { return true }
+                return !entry.hasValidUTF8Name
+            }
+            guard uncopyable.isEmpty else {
+                let names = uncopyable.prefix(5).map { LogSafeName.escaped($0.relativePath) }.joined(separator: ", ")
+                throw Failure(message: "cannot copy \(source.path) to another file system: it holds special files or names that are not UTF-8 (\(names)); the source is left in place")
+            }
+            try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false)
+            for entry in entries {
+                let target = destination.appendingPathComponent(entry.relativePath)
+                switch entry.kind {
+                case .directory: try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
+                case .file: try FileClone.cloneOrCopy(from: source.appendingPathComponent(entry.relativePath).path, to: target.path)
+                case .symlink(let linkTarget): try FileManager.default.createSymbolicLink(atPath: target.path, withDestinationPath: linkTarget)
+                case .special: continue
+                }
+            }
+        default:
+            throw Failure(message: "\(source.path) is not a regular file or folder; left in place")
+        }
     }
 
     /// Relative path → size of every file below `url` (or of `url` itself), from the watcher's snapshot.

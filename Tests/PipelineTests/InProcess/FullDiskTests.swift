@@ -8,8 +8,8 @@ import Testing
 final class SmallTmpfs {
     let url: URL
 
-    init?(megabytes: Int) {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tmpfs-\(UUID().uuidString)")
+    init?(megabytes: Int, at mountPoint: URL? = nil) {
+        url = mountPoint ?? FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tmpfs-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         guard Self.mount(["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", url.path]) else {
             try? FileManager.default.removeItem(at: url)
@@ -39,10 +39,13 @@ final class SmallTmpfs {
         return filler
     }
 
-    deinit {
+    /// Unmounts (lazily) and removes the mount point.
+    func unmount() {
         _ = Self.mount(["-l", url.path], command: "/bin/umount")
         try? FileManager.default.removeItem(at: url)
     }
+
+    deinit { unmount() }
 
     static let isAvailable: Bool = {
         guard getuid() == 0, let probe = SmallTmpfs(megabytes: 1) else { return false }
@@ -114,6 +117,28 @@ struct FullDiskTests {
             try #require(disk.remount(readOnly: false))
             harness.clock.advance(by: .seconds(2))
             #expect(try DatasetProfileTests.stepByStep(engine, harness).last == "WAITING_MANUAL review")
+        }
+    }
+
+    @Test func aDropOnAnotherFileSystemIsCopiedWithoutFollowingItsSymlinks() async throws {
+        try await onOwnThread {
+            let harness = try EngineHarness(config: Self.config)
+            defer { harness.remove() }
+            let disk = try #require(SmallTmpfs(megabytes: 16, at: harness.layout.inbox))
+            defer { disk.unmount() }
+            let engine = try harness.engine()
+            let drop = try harness.drop("across", images: 2)
+            let outside = harness.layout.root.appendingPathComponent("private.png")
+            try TestDatasets.png(width: 40, height: 40, seed: 77).write(to: outside)
+            try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("secret.png").path, withDestinationPath: outside.path)
+            try FileManager.default.createSymbolicLink(atPath: drop.appendingPathComponent("loop").path, withDestinationPath: ".")
+            try engine.reconcile { _ in true }
+            #expect(try DatasetProfileTests.stepByStep(engine, harness).last == "WAITING_MANUAL review")
+            #expect(!FileManager.default.fileExists(atPath: drop.path), "the drop left inbox/ (copied across, then removed)")
+            let index = try HostileDropTests.index(harness)
+            #expect(index.images.map(\.path) == ["img_000.png", "img_001.png"])
+            #expect(index.leftOut.map(\.path) == ["loop", "secret.png"])
+            #expect(FileManager.default.fileExists(atPath: outside.path), "the link's target is untouched")
         }
     }
 }
