@@ -69,9 +69,10 @@ enum LeftoverSweep {
         return removed
     }
 
-    /// Sluice's own in-progress names: `.<zip>.partial` and `.<name>.copying`.
+    /// Sluice's own in-progress names: `.<zip>.partial`, `.<name>.copying`, and the temps of older versions
+    /// (`.<name>.tmp-<pid>-<random>`).
     static func isStale(_ name: String) -> Bool {
-        name.hasPrefix(".") && (name.hasSuffix(".partial") || name.hasSuffix(".copying"))
+        name.hasPrefix(".") && (name.hasSuffix(".partial") || name.hasSuffix(".copying") || name.contains(".tmp-"))
     }
 }
 

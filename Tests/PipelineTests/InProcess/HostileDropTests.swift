@@ -113,6 +113,7 @@ import Testing
             let jobs = harness.layout.state.appendingPathComponent("jobs/j1")
             try manager.createDirectory(at: jobs, withIntermediateDirectories: true)
             try Data("x".utf8).write(to: jobs.appendingPathComponent(".sluice-tmp-0123456789abcdef"))
+            try Data("x".utf8).write(to: jobs.appendingPathComponent(".job.json.tmp-4242-a1b2c3"))
             try Data("keep".utf8).write(to: jobs.appendingPathComponent("job.json"))
             try Data("x".utf8).write(to: harness.layout.final.appendingPathComponent(".set.zip.partial"))
             try Data("x".utf8).write(to: harness.layout.final.appendingPathComponent("set.zip"))
