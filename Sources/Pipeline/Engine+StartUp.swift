@@ -17,7 +17,12 @@ extension Engine {
         if let data = try? Data(contentsOf: examinedCandidatesFile),
             let keys = try? JSONDecoder().decode([String].self, from: data)
         {
-            examinedCandidates.formUnion(keys)
+            // Only keys still describing a file as it is now: the ledger never outgrows downloads/.
+            examinedCandidates.formUnion(keys.filter { key in
+                let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+                guard parts.count >= 3 else { return false }
+                return Self.candidateKey(URL(fileURLWithPath: parts.dropLast(2).joined(separator: "|"))) == key
+            })
         }
     }
 

@@ -117,14 +117,19 @@ import Testing
             try Data("keep".utf8).write(to: jobs.appendingPathComponent("job.json"))
             try Data("x".utf8).write(to: harness.layout.final.appendingPathComponent(".set.zip.partial"))
             try Data("x".utf8).write(to: harness.layout.final.appendingPathComponent("set.zip"))
-            try JSONEncoder().encode(["/d/a.zip|1|2"]).write(to: intake.appendingPathComponent("examined.json"))
+            let download = harness.layout.downloads.appendingPathComponent("seen.zip")
+            try Data("PK".utf8).write(to: download)
+            let attributes = try FileManager.default.attributesOfItem(atPath: download.path)
+            let key = "\(download.path)|2|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+            try JSONEncoder().encode([key, "/gone/a.zip|1|2"]).write(to: intake.appendingPathComponent("examined.json"))
 
             let engine = try harness.engine()
             engine.startUp()
             #expect(try manager.contentsOfDirectory(atPath: intake.path) == ["examined.json"])
             #expect(try manager.contentsOfDirectory(atPath: jobs.path) == ["job.json"])
             #expect(try manager.contentsOfDirectory(atPath: harness.layout.final.path) == ["set.zip"])
-            #expect(engine.hasExamined(candidateKey: "/d/a.zip|1|2"))
+            #expect(engine.hasExamined(candidateKey: key), "a download examined by an earlier run is remembered")
+            #expect(!engine.hasExamined(candidateKey: "/gone/a.zip|1|2"), "a file gone from downloads/ is forgotten")
         }
     }
 }
