@@ -1,5 +1,6 @@
 import FolderWatch
 import Foundation
+import SystemIO
 
 /// Which files make up a dataset: images by extension (any case) and their `.txt` captions.
 public enum DatasetFiles {
@@ -25,25 +26,36 @@ public enum DatasetFiles {
         try files(in: folder, recursive: recursive).filter(isImage)
     }
 
-    /// Relative paths of every regular file under `folder` (hidden entries skipped), sorted.
+    /// Relative paths of every regular file under `folder` (hidden entries, symlinks and special files skipped), sorted.
     public static func files(in folder: URL, recursive: Bool) throws -> [String] {
-        var result: [String] = []
-        try collect(folder, prefix: "", recursive: recursive, into: &result)
-        return result.sorted()
+        try scan(folder, recursive: recursive).files
     }
 
-    private static func collect(_ folder: URL, prefix: String, recursive: Bool, into result: inout [String]) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        for name in names where !isIgnoredName(name) {
-            let url = folder.appendingPathComponent(name)
-            let relative = prefix.isEmpty ? name : prefix + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                if recursive { try collect(url, prefix: relative, recursive: recursive, into: &result) }
-            } else {
-                result.append(relative)
+    /// Walks `folder` without leaving it (SafeDirectoryWalker: never follows a symlink, capped depth and count).
+    public static func scan(_ folder: URL, recursive: Bool) throws -> DatasetScan {
+        var scan = DatasetScan()
+        for entry in try SafeDirectoryWalker().walk(folder.path) {
+            let parts = entry.relativePath.split(separator: "/").map(String.init)
+            guard !parts.contains(where: isIgnoredName), recursive || parts.count == 1 else { continue }
+            switch entry.kind {
+            case .file:
+                if entry.hasValidUTF8Name {
+                    scan.files.append(entry.relativePath)
+                } else {
+                    scan.leftOut.append(.init(path: entry.relativePath, reason: "its name is not valid UTF-8"))
+                }
+            case .directory: continue
+            case .symlink(let target): scan.leftOut.append(.init(path: entry.relativePath, reason: "a symbolic link to \(target) (not followed)"))
+            case .special(let kind): scan.leftOut.append(.init(path: entry.relativePath, reason: "\(kind), not a regular file"))
             }
         }
+        scan.files.sort()
+        return scan
     }
+}
+
+/// What a safe walk of a dataset folder found: the regular files it may read, and what it left out and why.
+public struct DatasetScan: Sendable, Equatable {
+    public var files: [String] = []
+    public var leftOut: [DatasetIndex.LeftOut] = []
 }

@@ -23,20 +23,26 @@ extension Engine {
         let since = waiting.map(\.createdAt).min() ?? now()
         let intake = ResultIntake(layout: layout, config: config, inspectImage: inspectImage)
         let candidates = intake.candidates(since: since, isSettled: isSettled) { zip in
-            if examinedCandidates.insert(Self.candidateKey(zip)).inserted {
-                logger.warning("refused \(zip.path): not a complete zip (its central directory does not read); waiting for a complete download")
+            if !examinedCandidates.contains(Self.candidateKey(zip)) {
+                rememberExamined(Self.candidateKey(zip))
+                let reason = "refused \(LogSafeName.escaped(zip.path)): \(Self.incompleteZipReason(zip))"
+                logger.warning("\(reason)")
+                for var job in waiting {
+                    record(&job, .warning, reason)
+                    trySave(job)
+                }
             }
         }
         for zip in candidates {
             let key = Self.candidateKey(zip)
             guard !examinedCandidates.contains(key) else { continue }
-            let scratch = layout.state.appendingPathComponent("intake", isDirectory: true).appendingPathComponent(String(key.hashValue.magnitude))
+            let scratch = scratchFolder(forCandidate: key)
             let examined: ResultIntake.Examined
             do {
                 examined = try intake.examine(zip, scratch: scratch)
             } catch {
-                examinedCandidates.insert(key)
-                let reason = "refused \(zip.path): \(error)"
+                rememberExamined(key)
+                let reason = "refused \(LogSafeName.escaped(zip.path)): \(LogSafeName.escaped("\(error)"))"
                 logger.warning("\(reason)")
                 for var job in waiting {
                     record(&job, .warning, "\(reason); still waiting for a good result")
@@ -46,9 +52,9 @@ extension Engine {
             }
             let scored = manifests.map { ($0.0, $0.1, ResultMapping.make(manifest: $0.1, images: examined.images, undecodable: examined.undecodable)) }
             guard let best = scored.max(by: { $0.2.score < $1.2.score }), best.2.score >= ResultMapping.acceptScore else {
-                examinedCandidates.insert(key)
+                rememberExamined(key)
                 try? FileManager.default.removeItem(at: scratch)
-                logger.notice("\(zip.path): matches no waiting job's upload; left where it is")
+                logger.notice("\(LogSafeName.escaped(zip.path)): matches no waiting job's upload; left where it is")
                 continue
             }
             do {
@@ -56,7 +62,7 @@ extension Engine {
             } catch {
                 logger.error("cannot take \(zip.path) into job \(best.0.id): \(error)")
             }
-            examinedCandidates.insert(key)
+            rememberExamined(key)
         }
     }
 

@@ -28,6 +28,8 @@ public final class Engine {
     private var reportedProblems: Set<String> = []
     /// Result zips already looked at (path, size, mtime), so each is examined and reported once.
     var examinedCandidates: Set<String> = []
+    /// Jobs whose state could not be saved wait here with backoff instead of rerunning at once.
+    private var saveRetries = SaveRetrySchedule()
 
     public init(
         layout: RootLayout, config: SluiceConfig,
@@ -111,6 +113,7 @@ public final class Engine {
 
     private func applyReviewMarkers(_ jobs: [Job]) throws {
         for job in jobs where job.status == .waitingManual && job.step == .review {
+            if noticeDeletedReviewFolder(job) { continue }
             var origin: String?
             if let name = job.artifacts.reviewFolder {
                 let marker = layout.review.appendingPathComponent(name).appendingPathComponent(resumeMarkerName)
@@ -169,7 +172,7 @@ public final class Engine {
         var steps = 0
         while !isCancelled() && steps < limit {
             applyControlRequests()
-            guard !isPaused, let jobs = try? currentJobs(), var job = jobs.first(where: { $0.status.isRunnable }) else { break }
+            guard !isPaused, let jobs = try? currentJobs(), var job = jobs.first(where: { $0.status.isRunnable && saveRetries.mayRun($0.id, at: now()) }) else { break }
             if case .interrupted = runCurrentStep(&job) { break }
             steps += 1
         }
@@ -187,6 +190,7 @@ public final class Engine {
             }
             trySave(job)
         }
+        recheckIndex(of: &job)
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
@@ -201,7 +205,7 @@ public final class Engine {
             trySave(job)
             return .interrupted
         } catch {
-            outcome = .fail("\(error)")
+            outcome = .fail(failureMessage(error, job: job))
         }
         return finish(&job, step, outcome, logCount: logCount)
     }
@@ -210,7 +214,9 @@ public final class Engine {
         for entry in job.log[logCount...] { log(entry.level, entry.message, job: job.id) }
         let action = job.machine.event(.stepFinished(step, outcome))
         switch action {
-        case .fail(let message): record(&job, .error, "FAILED at \(step.label): \(message)")
+        case .fail(let message):
+            removePartialOutputs(of: job)
+            record(&job, .error, "FAILED at \(step.label): \(message)")
         case .waitForUser(let reason), .waitForFile(let reason):
             record(&job, .info, "waiting: \(reason)")
             if (try? jobConfig(job))?.notify.desktop == true { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
@@ -288,6 +294,7 @@ public final class Engine {
     }
 
     func record(_ job: inout Job, _ level: Job.LogEntry.Level, _ message: String) {
+        let message = LogSafeName.oneLine(message)
         job.record(level, message, at: now())
         log(level, message, job: job.id)
     }
@@ -299,11 +306,17 @@ public final class Engine {
         case .warning: .warning
         case .error: .error
         }
-        logger.log(level: severity, "\(message)", metadata: ["job": "\(job)"])
+        logger.log(level: severity, "\(LogSafeName.oneLine(message))", metadata: ["job": "\(job)"])
     }
 
     func trySave(_ job: Job) {
-        do { try store.save(job) } catch { logger.error("cannot save job \(job.id): \(error)", metadata: ["job": "\(job.id)"]) }
+        do {
+            try store.save(job)
+            saveRetries.saved(job.id)
+        } catch {
+            let delay = saveRetries.saveFailed(job.id, at: now())
+            logger.error("cannot save job \(job.id): \(error); trying it again in \(Int(delay)) s", metadata: ["job": "\(job.id)"])
+        }
     }
 }
 

@@ -12,7 +12,9 @@ struct FinalCleanupStep: PipelineStep {
         try? manager.removeItem(at: context.folder.finalStage)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
 
-        let files = try DatasetFiles.files(in: input, recursive: true)
+        let scan = try DatasetFiles.scan(input, recursive: true)
+        IndexAdmission.record(scan.leftOut, in: &job, at: context.now())
+        let files = scan.files
         let images = files.filter(DatasetFiles.isImage)
         let imageCaptions = Set(images.map(DatasetFiles.captionPath(forImage:)))
         let unreadable = Set((context.index?.unreadable ?? []).map(\.path))
@@ -24,8 +26,14 @@ struct FinalCleanupStep: PipelineStep {
             let captionName = DatasetFiles.captionPath(forImage: image)
             let captionFile = input.appendingPathComponent(captionName)
             var text = ""
-            if manager.fileExists(atPath: captionFile.path) {
-                let raw = try Data(contentsOf: captionFile)
+            var info = stat()
+            let captionExists = lstat(captionFile.path, &info) == 0
+            if captionExists && info.st_mode & S_IFMT != S_IFREG {
+                // A symlink (or special file) put into the review folder: never read, named, treated as missing.
+                job.record(.warning, "left out \(LogSafeName.escaped(captionFile.path)): not a regular file (a symlink is never followed)", at: context.now())
+            }
+            if captionExists && info.st_mode & S_IFMT == S_IFREG {
+                let raw = try RegularFileReader.read(captionFile.path, maxBytes: 16 << 20)
                 guard let decoded = String(data: raw, encoding: .utf8) else {
                     return .fail("\(captionFile.path): not UTF-8 text; save it as UTF-8 and `sluice retry \(job.id)`")
                 }
@@ -35,7 +43,7 @@ struct FinalCleanupStep: PipelineStep {
                 if context.config.final.missingCaption == .fail { continue }
             }
             if text.isEmpty { empty.append(image) }
-            try FolderTransfer.linkOrCopy(input.appendingPathComponent(image), to: staging.appendingPathComponent(image))
+            try FolderTransfer.cloneOrCopy(input.appendingPathComponent(image), to: staging.appendingPathComponent(image))
             try FileOperations.writeAtomically(Data(text.utf8), to: staging.appendingPathComponent(captionName))
             written += 1
         }

@@ -8,13 +8,16 @@ struct IndexStep: PipelineStep {
     let inspect: @Sendable (String) throws -> ImageFacts
 
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
-        let paths = try DatasetFiles.images(in: context.folder.source, recursive: context.config.index.recursive)
+        let admitted = try IndexAdmission.admit(context.folder.source, recursive: context.config.index.recursive)
+        IndexAdmission.record(admitted.leftOut, in: &job, at: context.now())
+        let paths = admitted.images
         guard !paths.isEmpty else {
             let origin = context.layout.root.appendingPathComponent(job.origin).path
             return .fail("no images found in \(origin) (looked for .jpg, .jpeg, .png, .webp\(context.config.index.recursive ? ", in subfolders too" : ""))")
         }
         let checkpoint = context.folder.indexCheckpoint
         var index = (try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: checkpoint))) ?? DatasetIndex()
+        index.leftOut = admitted.leftOut
         var seen = Set(index.images.map(\.path) + index.unreadable.map(\.path))
         let batchSize = context.config.index.batchSize
 
@@ -27,13 +30,13 @@ struct IndexStep: PipelineStep {
             }
             let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
             // Hashing and decoding are independent per image: both cores share each batch.
-            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.folder.source) }
+            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.folder.source, maxPixels: context.config.index.maxPixels) }
             for (path, result) in zip(batch, results) {
                 switch result {
                 case .success(let image): index.images.append(image)
                 case .failure(let error):
                     index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
-                    job.record(.error, "unreadable image \(context.folder.source.appendingPathComponent(path).path): \(error)", at: context.now())
+                    job.record(.error, "unreadable image \(LogSafeName.escaped(context.folder.source.appendingPathComponent(path).path)): \(LogSafeName.escaped("\(error)"))", at: context.now())
                 }
                 seen.insert(path)
             }
@@ -54,14 +57,16 @@ struct IndexStep: PipelineStep {
         var summary = "indexed \(index.images.count) images"
         if !index.unreadable.isEmpty { summary += ", \(index.unreadable.count) unreadable (left out)" }
         if !index.exactDuplicates.isEmpty { summary += ", \(index.exactDuplicates.count) groups of exact duplicates" }
-        if !index.nearDuplicates.isEmpty { summary += ", \(index.nearDuplicates.count) near-duplicate pairs" }
+        if index.nearDuplicatePairCount > 0 { summary += ", \(index.nearDuplicatePairCount) near-duplicate pairs" }
+        if !index.leftOut.isEmpty { summary += ", \(index.leftOut.count) files left out unread" }
         job.record(index.unreadable.isEmpty ? .info : .warning, summary, at: context.now())
         return .success
     }
 
-    private func inspectOne(_ path: String, in source: URL) -> Result<DatasetIndex.Image, Error> {
+    private func inspectOne(_ path: String, in source: URL, maxPixels: Int) -> Result<DatasetIndex.Image, Error> {
         let file = source.appendingPathComponent(path).path
         return Result {
+            try IndexAdmission.checkPixels(file, maxPixels: maxPixels)
             let facts = try inspect(file)
             let digest = try FileDigest.hex(of: file)
             let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0

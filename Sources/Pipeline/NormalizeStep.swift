@@ -16,17 +16,23 @@ struct NormalizeStep: PipelineStep {
         let captionSource = captionFolder(context)
         var missing = 0
         for image in index.images {
-            try FolderTransfer.linkOrCopy(context.folder.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
+            try FolderTransfer.cloneOrCopy(context.folder.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
             let caption = DatasetFiles.captionPath(forImage: image.path)
             let captionFile = captionSource.appendingPathComponent(caption)
-            if manager.fileExists(atPath: captionFile.path) {
-                try manager.copyItem(at: captionFile, to: staging.appendingPathComponent(caption))
-            } else {
+            // A caption that is a symlink was left out (and named) at step A: it is never read.
+            if try !FolderTransfer.cloneIfRegularFile(captionFile, to: staging.appendingPathComponent(caption)) {
                 missing += 1
             }
         }
         let backups = context.folder.normalizeBackups
-        let summary = try context.captionRules.normalizeDataset(at: staging, backupDirectory: backups)
+        let summary: String
+        do {
+            summary = try context.captionRules.normalizeDataset(at: staging, backupDirectory: backups)
+        } catch {
+            // The staging copy is rebuilt on every run: name the caption the user can fix, which a retry reads again.
+            let message = "\(error)".replacingOccurrences(of: staging.path, with: captionSource.path)
+            return .fail(message + " Then `sluice retry \(job.id)`.")
+        }
         try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: context.folder.captionFingerprints)
         try FileOperations.writeAtomically(Data(summary.utf8), to: context.folder.normalizeSummary)
         try FileOperations.rename(staging.path, to: context.folder.normalized.path)

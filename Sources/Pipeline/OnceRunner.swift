@@ -51,6 +51,7 @@ public enum OnceRunner {
     }
 
     private static func work(_ engine: Engine, logger: Logger) async throws {
+        engine.startUp()
         let settle = TimeInterval(engine.config.watch.settleMilliseconds) / 1000
         let filter = DropFilter.sluiceDrops
         let giveUp = Date().addingTimeInterval(max(30, settle * 10))

@@ -58,7 +58,10 @@ struct ResultIntake {
     func examine(_ zip: URL, scratch: URL) throws -> Examined {
         try? FileManager.default.removeItem(at: scratch)
         try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let files = try ZipReader(path: zip.path).extractAll(into: scratch.path, limits: ZipExtractionLimits())
+        // Only what the job can use is written (images and captions); the archive-wide ratio cap still covers all.
+        let files = try ZipReader(path: zip.path).extractAll(into: scratch.path, limits: ZipExtractionLimits()) { entry in
+            DatasetFiles.isImage(entry.name) || entry.name.lowercased().hasSuffix(".txt")
+        }
         var images: [ResultImage] = []
         var undecodable: [String] = []
         var others: [String] = []

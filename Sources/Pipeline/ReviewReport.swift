@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import SystemIO
 import TagNormalization
 
 /// The REVIEW.md beside a dataset waiting in review/: how to continue, tag statistics, and what needs a look.
@@ -40,6 +41,12 @@ enum ReviewReport {
                 for item in index.unreadable { lines.append("- `\(item.path)`: \(item.reason)") }
                 lines.append("")
             }
+            if !index.leftOut.isEmpty {
+                lines.append("## Left out unread (symlinks, special files, names a zip cannot hold)")
+                lines.append("")
+                for item in index.leftOut { lines.append("- `\(LogSafeName.escaped(item.path))`: \(LogSafeName.escaped(item.reason))") }
+                lines.append("")
+            }
             if !index.exactDuplicates.isEmpty {
                 lines.append("## Exact duplicates (same bytes)")
                 lines.append("")
@@ -51,8 +58,8 @@ enum ReviewReport {
                 lines.append("")
                 let shown = index.nearDuplicates.sorted { ($0.distance, $0.first, $0.second) < ($1.distance, $1.first, $1.second) }.prefix(200)
                 for pair in shown { lines.append("- `\(pair.first)` ~ `\(pair.second)` (\(pair.distance))") }
-                if index.nearDuplicates.count > shown.count {
-                    lines.append("- … and \(index.nearDuplicates.count - shown.count) more pairs (all in .sluice/jobs/\(job.id)/index.json)")
+                if index.nearDuplicatePairCount > shown.count {
+                    lines.append("- … and \(index.nearDuplicatePairCount - shown.count) more pairs (counted, not listed)")
                 }
                 lines.append("")
             }

@@ -11,6 +11,13 @@ struct ReviewStep: PipelineStep {
         if job.artifacts.reviewApproved == true || context.config.pipeline.autoApproveReview {
             return try takeBack(&job, context)
         }
+        if let name = job.artifacts.reviewFolder, !manager.fileExists(atPath: context.layout.review.appendingPathComponent(name).path),
+            !manager.fileExists(atPath: context.folder.normalized.path)
+        {
+            // The review folder was deleted while the job waited: rebuild it from the job's copy of the drop.
+            if case .fail(let message) = try NormalizeStep().run(&job, context) { return .fail(message) }
+            job.record(.warning, "rebuilt review/\(name)/ from the job's copy (edits made in the deleted folder are lost)", at: context.now())
+        }
         if manager.fileExists(atPath: context.folder.normalized.path) {
             let name = job.artifacts.reviewFolder ?? freeReviewName(for: job.dataset, in: context.layout.review)
             job.artifacts.reviewFolder = name

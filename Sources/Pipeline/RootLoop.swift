@@ -59,6 +59,7 @@ public struct RootLoop: Service {
 
     private func loop(on executor: ThreadExecutor) async throws {
         var state = LoopState(engine: makeEngine(initialConfig), logger: logger)
+        state.engine.startUp()
         let ticker = Task(executorPreference: executor) { [clock, tickInterval, continuation] in
             while (try? await clock.sleep(for: tickInterval)) != nil { continuation.yield(.tick) }
         }

@@ -10,7 +10,7 @@ import Glibc
 /// 2. the temps are flushed (one `syncfs` per file system, or an fsync of each from the workers);
 /// 3. every temp is renamed over its target;
 /// 4. each touched folder is fsynced once.
-/// A crash before step 3 leaves every target as it was (plus temps `sweepTemporaries` removes); a crash during
+/// A crash before step 3 leaves every target as it was (plus `TemporaryName` temps the sweep removes); a crash during
 /// step 3 or 4 leaves each target either old or new, never partial.
 public struct DurableBatch: Sendable {
     /// How the temp files reach the disk before they are renamed.
@@ -34,11 +34,6 @@ public struct DurableBatch: Sendable {
             self.bytes = bytes
         }
     }
-
-    /// Temp names are `.sluice-` + 12 hex digits + `.tmp`: 24 bytes whatever the target's name, so never over
-    /// NAME_MAX, and recognizable by `sweepTemporaries`.
-    public static let temporaryPrefix = ".sluice-"
-    public static let temporarySuffix = ".tmp"
 
     public var flush: Flush
     /// Worker threads writing (and, with `.fsyncEach`, flushing) the temps.
@@ -130,18 +125,7 @@ public struct DurableBatch: Sendable {
     /// Removes temp files an interrupted batch left in `folder` (not recursive); returns how many.
     @discardableResult
     public static func sweepTemporaries(in folder: String) -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
-        var removed = 0
-        for name in names where isTemporaryName(name) {
-            if unlink(folder + "/" + name) == 0 { removed += 1 }
-        }
-        return removed
-    }
-
-    /// Whether a file name is one of this type's temp names.
-    public static func isTemporaryName(_ name: String) -> Bool {
-        name.utf8.count == temporaryPrefix.utf8.count + 12 + temporarySuffix.utf8.count
-            && name.hasPrefix(temporaryPrefix) && name.hasSuffix(temporarySuffix)
+        TemporaryName.sweep(in: folder)
     }
 
     // MARK: - Steps
@@ -184,18 +168,8 @@ public struct DurableBatch: Sendable {
         }
     }
 
-    /// `.sluice-` + 12 random hex digits + `.tmp`.
-    static func temporaryName() -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var random = UInt64.random(in: 0...UInt64.max)
-        var name = Array(temporaryPrefix.utf8)
-        for _ in 0..<12 {
-            name.append(digits[Int(random & 0xF)])
-            random >>= 4
-        }
-        name.append(contentsOf: temporarySuffix.utf8)
-        return String(decoding: name, as: UTF8.self)
-    }
+    /// The one temp-name scheme of Sluice (`TemporaryName`): fixed length, recognized by the start-up sweep.
+    static func temporaryName() -> String { TemporaryName.make() }
 
     /// One syncfs per distinct file system among `folders`.
     private static func syncFileSystems(containing folders: Set<String>) throws(SystemError) {

@@ -19,6 +19,17 @@ public enum LogSafeName {
         return result
     }
 
+    /// A whole log message made one line: control characters escaped as in `escaped(_:)`, backslashes left alone
+    /// (names inside it are escaped first), so nothing a user named can add a line to a log.
+    public static func oneLine(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0 != "\\" && needsEscape($0) }) else { return message }
+        var result = ""
+        for scalar in message.unicodeScalars {
+            if scalar != "\\" && needsEscape(scalar) { result += escaped(String(scalar)) } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\\"
             || scalar.value == 0x2028 || scalar.value == 0x2029

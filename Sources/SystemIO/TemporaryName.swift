@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Names of Sluice's temp files: short and of fixed length, so a temp beside a file whose own name is 255 bytes
@@ -19,5 +20,16 @@ public enum TemporaryName {
     public static func isTemporary(_ name: String) -> Bool {
         name.utf8.count == length && name.hasPrefix(prefix)
             && name.utf8.dropFirst(prefix.utf8.count).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Removes the temp files a kill left in `folder` (not recursive, symlinks never followed); returns how many.
+    @discardableResult
+    public static func sweep(in folder: String) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var removed = 0
+        for name in names where isTemporary(name) {
+            if unlink(folder + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
     }
 }

@@ -102,6 +102,12 @@ final class ScratchFolder {
         #expect(LogSafeName.escaped(name) == expected)
         #expect(!LogSafeName.escaped(name).unicodeScalars.contains { $0.value < 0x20 })
     }
+
+    @Test func aWholeMessageBecomesOneLineWithItsBackslashesKept() {
+        #expect(LogSafeName.oneLine("left out a\\b.png: x\nFORGED") == "left out a\\b.png: x\\nFORGED")
+        #expect(LogSafeName.oneLine("a\\b") == "a\\b")
+        #expect(LogSafeName.oneLine(LogSafeName.escaped("e\nvil")) == LogSafeName.escaped("e\nvil"))
+    }
 }
 
 @Suite struct FileCloneTests {

@@ -12,8 +12,8 @@ final class EngineHarness: Sendable {
     let clock = TestClock()
     let log = CapturedLog()
 
-    init(config overrides: String) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-engine-\(UUID().uuidString)")
+    init(config overrides: String, parent: URL = FileManager.default.temporaryDirectory) throws {
+        let root = parent.appendingPathComponent("sluice-engine-\(UUID().uuidString)")
         layout = RootLayout(root: root)
         try RootInitializer.initialize(layout, userDownloads: nil)
         try write(config: overrides)
