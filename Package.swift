@@ -94,7 +94,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
-                "Configuration", "Jobs", "FolderWatch",
+                "Configuration", "Jobs", "FolderWatch", "ImageAnalyzers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

@@ -57,6 +57,13 @@ enum ReviewReport {
                 lines.append("")
             }
         }
+        let notCaptioned = job.artifacts.notCaptioned ?? []
+        if !notCaptioned.isEmpty {
+            lines.append("## Images the analyzer did not caption (final.missing_caption applies unless you write one)")
+            lines.append("")
+            for item in notCaptioned { lines.append("- `\(item.image)`: \(item.reason)") }
+            lines.append("")
+        }
         let unmatched = job.artifacts.unmatchedResultFiles ?? []
         if !unmatched.isEmpty {
             lines.append("## Auto-tagger files that matched no original (not used)")
