@@ -72,8 +72,7 @@ public struct RootLoop: Service {
         }
         if watches { watcher = try startWatching(state.engine.config, on: executor) }
         logger.info("watching \(layout.root.path)")
-        state.work()
-        readiness.ready(layout.root, summary: state.engine.summaryLine())
+        state.work(announcingReady: true)
         for await event in events {
             if Task.isCancelled { break }
             switch event {
@@ -89,8 +88,7 @@ public struct RootLoop: Service {
                         logger.error("\(error); \(layout.root.path) is not watched until the next reload")
                     }
                 }
-                state.work()
-                readiness.ready(layout.root, summary: state.engine.summaryLine())
+                state.work(announcingReady: true)
                 continue
             case .controlRequest, .tick: break
             }
@@ -148,13 +146,16 @@ private struct LoopState {
     }
 
     /// Everything that can progress now: requests, markers, drops, then steps until every job waits.
-    mutating func work() {
-        do {
-            try engine.reconcile(isSettled: isSettled)
-            engine.runUntilIdle()
-        } catch {
+    /// - Parameter announcingReady: tells the service manager this root is ready once it is reconciled, before the
+    ///   steps run (they may take longer than systemd's start timeout).
+    mutating func work(announcingReady: Bool = false) {
+        var reconciled = true
+        do { try engine.reconcile(isSettled: isSettled) } catch {
+            reconciled = false
             logger.error("\(engine.layout.root.path): \(error)")
         }
+        if announcingReady { readiness.ready(engine.layout.root, summary: engine.summaryLine()) }
+        if reconciled { engine.runUntilIdle() }
         readiness.update(engine.layout.root, summary: engine.summaryLine())
     }
 

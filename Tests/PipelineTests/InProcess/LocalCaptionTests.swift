@@ -53,7 +53,7 @@ import Testing
             #expect(!caption.contains("blue eyes"), "the drop's own caption was replaced: \(caption)")
             #expect(!FileManager.default.fileExists(atPath: review.appendingPathComponent("img_002.txt").path))
             let report = try String(contentsOf: review.appendingPathComponent("REVIEW.md"), encoding: .utf8)
-            #expect(report.contains("did not caption") && report.contains("`img_002.png`: "), report)
+            #expect(report.contains("did not caption") && report.contains("`img_002.png`: "), "\(report)")
             #expect(try harness.onlyJob().artifacts.notCaptioned?.map(\.image) == ["img_002.png"])
 
             // The drop's own captions were backed up before being replaced; the job's copy of the drop is untouched.
