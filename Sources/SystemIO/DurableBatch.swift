@@ -35,11 +35,6 @@ public struct DurableBatch: Sendable {
         }
     }
 
-    /// Temp names are `.sluice-` + 12 hex digits + `.tmp`: 24 bytes whatever the target's name, so never over
-    /// NAME_MAX, and recognizable by `sweepTemporaries`.
-    public static let temporaryPrefix = ".sluice-"
-    public static let temporarySuffix = ".tmp"
-
     public var flush: Flush
     /// Worker threads writing (and, with `.fsyncEach`, flushing) the temps.
     public var threads: Int
@@ -127,21 +122,16 @@ public struct DurableBatch: Sendable {
         return outcomes
     }
 
-    /// Removes temp files an interrupted batch left in `folder` (not recursive); returns how many.
+    /// Removes temp files (`TemporaryName`, shared with `FileOperations.writeAtomically`) an interrupted write left in
+    /// `folder` (not recursive); returns how many.
     @discardableResult
     public static func sweepTemporaries(in folder: String) -> Int {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
         var removed = 0
-        for name in names where isTemporaryName(name) {
+        for name in names where TemporaryName.isTemporary(name) {
             if unlink(folder + "/" + name) == 0 { removed += 1 }
         }
         return removed
-    }
-
-    /// Whether a file name is one of this type's temp names.
-    public static func isTemporaryName(_ name: String) -> Bool {
-        name.utf8.count == temporaryPrefix.utf8.count + 12 + temporarySuffix.utf8.count
-            && name.hasPrefix(temporaryPrefix) && name.hasSuffix(temporarySuffix)
     }
 
     // MARK: - Steps
@@ -152,7 +142,7 @@ public struct DurableBatch: Sendable {
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
-            temporary = folder + "/" + temporaryName()
+            temporary = folder + "/" + TemporaryName.make()
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 { break }
             let code = errno
@@ -182,19 +172,6 @@ public struct DurableBatch: Sendable {
             unlink(temporary)
             throw error
         }
-    }
-
-    /// `.sluice-` + 12 random hex digits + `.tmp`.
-    static func temporaryName() -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var random = UInt64.random(in: 0...UInt64.max)
-        var name = Array(temporaryPrefix.utf8)
-        for _ in 0..<12 {
-            name.append(digits[Int(random & 0xF)])
-            random >>= 4
-        }
-        name.append(contentsOf: temporarySuffix.utf8)
-        return String(decoding: name, as: UTF8.self)
     }
 
     /// One syncfs per distinct file system among `folders`.

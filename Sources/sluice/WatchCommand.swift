@@ -21,6 +21,9 @@ struct WatchCommand: AsyncParsableCommand {
             }
         } catch let error as ConfigError {
             throw CLIError.config("\(error)")
+        } catch let error as Daemon.Failure {
+            // Not a root: there is no sluice.yaml to read, a config error as for `run --once` (78).
+            throw CLIError.config("\(error)")
         } catch {
             throw CLIError("\(error)")
         }
