@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ToolRun
 
 /// A temporary `final/` tree of generated image files (random bytes: rsync does not look inside) with sidecars.
 struct SyncFixture {
@@ -68,14 +69,6 @@ func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
 /// Runs a command to its end; returns its exit status and output.
 @discardableResult
 func shell(_ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let run = try ToolRun.run(arguments[0], Array(arguments.dropFirst()))
+    return (run.status, run.output)
 }
