@@ -94,7 +94,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
-                "Configuration", "Jobs", "FolderWatch", "DuplicateSearch",
+                "Configuration", "Jobs", "FolderWatch", "DuplicateSearch", "ImageAnalyzers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -136,6 +136,8 @@ let package = Package(
         .target(name: "LookupFakes", dependencies: ["LoopbackHTTPServer", "HTTPClient", "ImageLookup"], path: "Tests/Support/LookupFakes"),
         // A manual clock for driving the engine's timers in process.
         .target(name: "TestClock", path: "Tests/Support/TestClock"),
+        // Runs a real command-line tool from a test and collects its output.
+        .target(name: "ToolRun", path: "Tests/Support/ToolRun"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -146,7 +148,7 @@ let package = Package(
         // The installed binary, the generated unit, and the daemon's readiness notifications (run the real `sluice`).
         .testTarget(name: "ServiceInstallTests", dependencies: ["ServiceInstall", "SystemIO", "NotifySocketListener"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO", "Hashing"]),
+        .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO", "Hashing", "ToolRun"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata", "Hashing"]),
         .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
         .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
@@ -161,7 +163,7 @@ let package = Package(
             dependencies: ["ImageLookup", "HTTPClient", "LoopbackHTTPServer", "LookupFakes", .product(name: "FlyingFox", package: "FlyingFox")]),
         // A real `rsync --daemon` on loopback for the sync tests.
         .target(name: "RsyncDaemon", path: "Tests/Support/RsyncDaemon"),
-        .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon"]),
+        .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon", "ToolRun"]),
         .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
         .testTarget(
             name: "LibraryTests",
@@ -172,7 +174,7 @@ let package = Package(
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock"]),
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock", "ToolRun"]),
     ]
 )
 

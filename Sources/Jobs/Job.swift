@@ -51,6 +51,8 @@ public struct Job: Codable, Equatable, Sendable {
         public var resultZipOrigin: String?
         /// E: result files that matched no original.
         public var unmatchedResultFiles: [String]?
+        /// B (local): images the analyzer gave no caption, each with the reason.
+        public var notCaptioned: [NotCaptioned]?
         /// Free-form facts of older job files; read once into the typed fields above, never written.
         public var extras: [String: String]?
         public init() {}
@@ -69,6 +71,16 @@ public struct Job: Codable, Equatable, Sendable {
                 unmatchedResultFiles = unmatchedResultFiles ?? unmatched.components(separatedBy: "\n")
             }
             self.extras = nil
+        }
+    }
+
+    /// An image the local analyzer could not caption, and why.
+    public struct NotCaptioned: Codable, Equatable, Sendable {
+        public let image: String
+        public let reason: String
+        public init(image: String, reason: String) {
+            self.image = image
+            self.reason = reason
         }
     }
 

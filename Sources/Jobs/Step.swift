@@ -10,6 +10,8 @@ public enum Step: String, Codable, CaseIterable, Sendable {
     case waitForResult = "wait_for_result"
     /// E: safe extraction; map returned files to the originals.
     case extract
+    /// B (`pipeline.autotag: local`): caption every image with the configured analyzer, instead of B–E.
+    case localCaption = "local_caption"
     /// F: apply the preset to every caption.
     case normalize
     /// G: the dataset waits in review/ for the user's retagging.
@@ -43,6 +45,7 @@ public enum Step: String, Codable, CaseIterable, Sendable {
         case .autotagZip: "B autotag zip"
         case .waitForResult: "C/D upload and wait for result"
         case .extract: "E extract"
+        case .localCaption: "B local caption"
         case .normalize: "F normalize"
         case .review: "G manual retag"
         case .finalCleanup: "H final cleanup"
@@ -58,11 +61,28 @@ public struct StepPlan: Codable, Equatable, Sendable {
 
     public init(steps: [Step]) { self.steps = steps }
 
-    /// The dataset profile from inbox/: B–E only when the auto-tagger round trip is on.
-    public static func dataset(autotag: Bool) -> StepPlan {
-        let roundTrip: [Step] = autotag ? [.autotagZip, .waitForResult, .extract] : []
-        return StepPlan(steps: [.adopt, .index] + roundTrip + [.normalize, .review, .finalCleanup, .finalZip, .done])
+    /// Where a dataset job's captions come from before normalization (`pipeline.autotag`).
+    public enum CaptionSource: Sendable {
+        /// B–E: the external auto-tagger's round trip (`civitai`).
+        case autotagger
+        /// The configured analyzer, on this machine (`local`).
+        case analyzer
+        /// The captions that came with the drop (`off`).
+        case drop
     }
+
+    /// The dataset profile from inbox/, with the caption steps `captions` needs.
+    public static func dataset(captions: CaptionSource) -> StepPlan {
+        let captionSteps: [Step] = switch captions {
+        case .autotagger: [.autotagZip, .waitForResult, .extract]
+        case .analyzer: [.localCaption]
+        case .drop: []
+        }
+        return StepPlan(steps: [.adopt, .index] + captionSteps + [.normalize, .review, .finalCleanup, .finalZip, .done])
+    }
+
+    /// The dataset profile from inbox/: B–E only when the auto-tagger round trip is on.
+    public static func dataset(autotag: Bool) -> StepPlan { dataset(captions: autotag ? .autotagger : .drop) }
 
     /// A folder dropped straight into reviewed/ enters at final cleanup.
     public static let fromReviewed = StepPlan(steps: [.adopt, .index, .finalCleanup, .finalZip, .done])

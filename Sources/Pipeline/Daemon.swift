@@ -20,6 +20,7 @@ public struct Daemon {
     private let loops: [RootLoop]
     private let locks: [FileLock]
     private let logger: Logger
+    private let readiness: ServiceReadiness
 
     /// Takes each root's lock and loads its config; fails before anything runs if one cannot be had.
     public init(
@@ -28,21 +29,23 @@ public struct Daemon {
     ) throws {
         var loops: [RootLoop] = []
         var locks: [FileLock] = []
+        let readiness = ServiceReadiness(roots: roots)
         for root in roots {
             let layout = RootLayout(root: root)
             guard layout.isInitialized else { throw Failure.notARoot(root.path) }
             locks.append(try FileLock(path: layout.lockFile.path))
             let config = try SluiceConfig.load(from: layout.configFile)
-            loops.append(RootLoop(layout: layout, config: config, logger: logger) { engineFactory(layout, $0) })
+            loops.append(RootLoop(layout: layout, config: config, logger: logger, readiness: readiness) { engineFactory(layout, $0) })
         }
         self.loops = loops
         self.locks = locks
         self.logger = logger
+        self.readiness = readiness
     }
 
     /// Runs until SIGTERM or SIGINT; returns normally so the process exits 0.
     public func run(signals: AsyncStream<Int32> = ControlSignals.received) async throws {
-        let router = SignalRouter(signals: signals, loops: loops, logger: logger)
+        let router = SignalRouter(signals: signals, loops: loops, readiness: readiness, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: loops.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

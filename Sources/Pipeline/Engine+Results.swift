@@ -60,7 +60,7 @@ extension Engine {
             do {
                 try assign(examined, mapping: best.2, to: best.0, movingZip: intake.isInRootDownloads(zip))
             } catch {
-                logger.error("cannot take \(zip.path) into job \(best.0.id): \(error)")
+                logger.error("cannot take \(zip.path) into job \(best.0.id): \(error)", metadata: ["job": "\(best.0.id)"])
             }
             rememberExamined(key)
         }

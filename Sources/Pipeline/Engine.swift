@@ -104,7 +104,7 @@ public final class Engine {
         for (request, file) in requests.pending() {
             defer { requests.consume(file) }
             guard let job = try? store.load(request.jobID) else {
-                logger.warning("control request for unknown job \(request.jobID) ignored")
+                logger.warning("control request for unknown job \(request.jobID) ignored", metadata: ["job": "\(request.jobID)"])
                 continue
             }
             apply(.control(request.action, origin: request.origin), to: job)
@@ -218,7 +218,9 @@ public final class Engine {
             removePartialOutputs(of: job)
             record(&job, .error, "FAILED at \(step.label): \(message)")
         case .waitForUser(let reason), .waitForFile(let reason):
-            record(&job, .info, "waiting: \(reason)")
+            // A wait for the user is a notice on the terminal and in journald (CONTRACTS: notice for user-facing waits).
+            job.record(.info, "waiting: \(reason)", at: now())
+            logger.notice("waiting: \(reason)", metadata: ["job": "\(job.id)"])
             if (try? jobConfig(job))?.notify.desktop == true { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
         case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
         default: break

@@ -40,10 +40,11 @@ struct NormalizeStep: PipelineStep {
         return .success
     }
 
-    /// Captions come from the auto-tagger's mapped result when the round trip ran, else from beside the originals.
+    /// Captions come from the auto-tagger's mapped result when the round trip ran, from the analyzer's folder when
+    /// it captioned locally, else from beside the originals.
     private func captionFolder(_ context: StepContext) -> URL {
-        let mapped = context.folder.captionsFromResult
-        return FileManager.default.fileExists(atPath: mapped.path) ? mapped : context.folder.source
+        let produced = [context.folder.captionsFromResult, context.folder.captionsFromAnalyzer]
+        return produced.first { FileManager.default.fileExists(atPath: $0.path) } ?? context.folder.source
     }
 }
 

@@ -35,24 +35,11 @@ enum ReviewReport {
         }
 
         if let index {
-            if !index.unreadable.isEmpty {
-                lines.append("## Unreadable images (left out)")
-                lines.append("")
-                for item in index.unreadable { lines.append("- `\(item.path)`: \(item.reason)") }
-                lines.append("")
-            }
-            if !index.leftOut.isEmpty {
-                lines.append("## Left out unread (symlinks, special files, names a zip cannot hold)")
-                lines.append("")
-                for item in index.leftOut { lines.append("- `\(LogSafeName.escaped(item.path))`: \(LogSafeName.escaped(item.reason))") }
-                lines.append("")
-            }
-            if !index.exactDuplicates.isEmpty {
-                lines.append("## Exact duplicates (same bytes)")
-                lines.append("")
-                for group in index.exactDuplicates { lines.append("- " + group.map { "`\($0)`" }.joined(separator: " = ")) }
-                lines.append("")
-            }
+            lines += listSection("Unreadable images (left out)", index.unreadable.map { "`\($0.path)`: \($0.reason)" })
+            lines += listSection(
+                "Left out unread (symlinks, special files, names a zip cannot hold)",
+                index.leftOut.map { "`\(LogSafeName.escaped($0.path))`: \(LogSafeName.escaped($0.reason))" })
+            lines += listSection("Exact duplicates (same bytes)", index.exactDuplicates.map { $0.map { "`\($0)`" }.joined(separator: " = ") })
             if !index.nearDuplicates.isEmpty {
                 lines.append("## Near duplicates (perceptual hash distance)")
                 lines.append("")
@@ -64,14 +51,16 @@ enum ReviewReport {
                 lines.append("")
             }
         }
-        let unmatched = job.artifacts.unmatchedResultFiles ?? []
-        if !unmatched.isEmpty {
-            lines.append("## Auto-tagger files that matched no original (not used)")
-            lines.append("")
-            for name in unmatched { lines.append("- `\(name)`") }
-            lines.append("")
-        }
+        lines += listSection(
+            "Images the analyzer did not caption (final.missing_caption applies unless you write one)",
+            (job.artifacts.notCaptioned ?? []).map { "`\($0.image)`: \($0.reason)" })
+        lines += listSection("Auto-tagger files that matched no original (not used)", (job.artifacts.unmatchedResultFiles ?? []).map { "`\($0)`" })
         return lines.joined(separator: "\n")
+    }
+
+    /// A `## title` section listing `items`, or nothing when there are none.
+    static func listSection(_ title: String, _ items: [String]) -> [String] {
+        items.isEmpty ? [] : ["## \(title)", ""] + items.map { "- " + $0 } + [""]
     }
 
     struct TagCounts {

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 
 /// The folders of one Sluice root (DESIGN §1): the user interface is where things sit.
 public struct RootLayout: Sendable, Equatable {
@@ -28,8 +29,8 @@ public struct RootLayout: Sendable, Equatable {
 }
 
 /// The name of the marker that continues a job waiting in review/.
-public let resumeMarkerName = "RESUME"
+public let resumeMarkerName = ReviewFolderFiles.resumeMarker
 /// Sluice's own note inside a review folder naming the job, so the folder can be found after the user moves it.
-public let jobTagFileName = ".sluice-job"
+public let jobTagFileName = ReviewFolderFiles.jobTag
 /// The review summary Sluice writes beside the dataset.
-public let reviewFileName = "REVIEW.md"
+public let reviewFileName = ReviewFolderFiles.report

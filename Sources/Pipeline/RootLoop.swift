@@ -19,6 +19,8 @@ public struct RootLoop: Service {
     private let tickInterval: Duration
     private let watches: Bool
     private let logger: Logger
+    /// Shared by every root of the process: READY=1 goes out once all of them are ready.
+    private let readiness: ServiceReadiness
     /// Set while a `.markerChanged` waits in the stream, so a burst of hints costs one look, not one per hint.
     private let markerPending = PendingFlag()
 
@@ -29,8 +31,9 @@ public struct RootLoop: Service {
     public init(
         layout: RootLayout, config: SluiceConfig, clock: any Clock<Duration> = ContinuousClock(),
         tickInterval: Duration = .seconds(60), watches: Bool = true, logger: Logger = Logger(label: "sluice"),
-        makeEngine: @escaping @Sendable (SluiceConfig) -> Engine
+        readiness: ServiceReadiness? = nil, makeEngine: @escaping @Sendable (SluiceConfig) -> Engine
     ) {
+        self.readiness = readiness ?? ServiceReadiness(roots: [layout.root])
         self.layout = layout
         self.initialConfig = config
         (events, continuation) = AsyncStream<RootEvent>.makeStream(bufferingPolicy: .unbounded)
@@ -58,7 +61,7 @@ public struct RootLoop: Service {
     }
 
     private func loop(on executor: ThreadExecutor) async throws {
-        var state = LoopState(engine: makeEngine(initialConfig), logger: logger)
+        var state = LoopState(engine: makeEngine(initialConfig), logger: logger, readiness: readiness)
         state.engine.startUp()
         let ticker = Task(executorPreference: executor) { [clock, tickInterval, continuation] in
             while (try? await clock.sleep(for: tickInterval)) != nil { continuation.yield(.tick) }
@@ -70,8 +73,7 @@ public struct RootLoop: Service {
         }
         if watches { watcher = try startWatching(state.engine.config, on: executor) }
         logger.info("watching \(layout.root.path)")
-        state.work()
-        ServiceNotification.ready(status: "watching \(layout.root.path)")
+        state.work(announcingReady: true)
         for await event in events {
             if Task.isCancelled { break }
             switch event {
@@ -87,7 +89,8 @@ public struct RootLoop: Service {
                         logger.error("\(error); \(layout.root.path) is not watched until the next reload")
                     }
                 }
-                ServiceNotification.ready(status: "watching \(layout.root.path)")
+                state.work(announcingReady: true)
+                continue
             case .controlRequest, .tick: break
             }
             state.work()
@@ -134,28 +137,27 @@ public struct RootLoop: Service {
 private struct LoopState {
     let engine: Engine
     let logger: Logger
+    let readiness: ServiceReadiness
     var settled: [URL: EntrySnapshot] = [:]
-    /// The summary last sent to the service manager.
-    var status = ""
 
-    init(engine: Engine, logger: Logger) {
+    init(engine: Engine, logger: Logger, readiness: ServiceReadiness) {
         self.engine = engine
         self.logger = logger
+        self.readiness = readiness
     }
 
     /// Everything that can progress now: requests, markers, drops, then steps until every job waits.
-    mutating func work() {
-        do {
-            try engine.reconcile(isSettled: isSettled)
-            engine.runUntilIdle()
-        } catch {
+    /// - Parameter announcingReady: tells the service manager this root is ready once it is reconciled, before the
+    ///   steps run (they may take longer than systemd's start timeout).
+    mutating func work(announcingReady: Bool = false) {
+        var reconciled = true
+        do { try engine.reconcile(isSettled: isSettled) } catch {
+            reconciled = false
             logger.error("\(engine.layout.root.path): \(error)")
         }
-        let summary = engine.summaryLine()
-        if summary != status {
-            status = summary
-            ServiceNotification.status(summary)
-        }
+        if announcingReady { readiness.ready(engine.layout.root, summary: engine.summaryLine()) }
+        if reconciled { engine.runUntilIdle() }
+        readiness.update(engine.layout.root, summary: engine.summaryLine())
     }
 
     /// Settled when the watcher said so and nothing changed since.
@@ -167,7 +169,6 @@ private struct LoopState {
     /// Re-reads sluice.yaml and applies it; keeps the old config on error. Returns whether the watcher must restart,
     /// or nil when the config could not be read.
     func reload(from file: URL) -> Bool? {
-        ServiceNotification.reloading()
         let config: SluiceConfig
         do { config = try SluiceConfig.load(from: file) } catch {
             logger.error("\(error) (keeping the previous config)")

@@ -10,11 +10,13 @@ final class SignalRouter: Service {
     private let signals: AsyncStream<Int32>
     private let loops: [RootLoop]
     private let logger: Logger
+    private let readiness: ServiceReadiness
     /// The group to shut down, set once before it runs.
     let group = Mutex<ServiceGroup?>(nil)
 
-    init(signals: AsyncStream<Int32>, loops: [RootLoop], logger: Logger) {
+    init(signals: AsyncStream<Int32>, loops: [RootLoop], readiness: ServiceReadiness, logger: Logger) {
         self.signals = signals
+        self.readiness = readiness
         self.loops = loops
         self.logger = logger
     }
@@ -29,6 +31,7 @@ final class SignalRouter: Service {
                 await group?.triggerGracefulShutdown()
                 return
             case SIGHUP:
+                readiness.reloading()
                 for loop in loops { loop.post(.reloadConfig) }
             case SIGUSR1:
                 for loop in loops { loop.post(.controlRequest) }

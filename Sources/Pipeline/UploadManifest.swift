@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import SystemIO
 
 /// What step B put into the auto-tagger zip: each entry's original file and the fingerprints to find it again.

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Imaging
 
 /// A review folder on disk and the images in it, read the way the folder contract lays them out.
@@ -37,7 +38,7 @@ public struct ReviewFolder: Sendable {
                 manifest: Dictionary(present.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first }),
                 files: present.map(\.file))
         }
-        let note = url.appendingPathComponent(".sluice-job")
+        let note = url.appendingPathComponent(ReviewFolderFiles.jobTag)
         guard let jobID = try? String(contentsOf: note, encoding: .utf8) else {
             throw ReviewError.notAReviewFolder(path: url.path)
         }

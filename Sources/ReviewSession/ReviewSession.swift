@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import SystemIO
 
 /// One review of one folder: the state, the files behind it and the undo history; the only owner of all three.
@@ -241,7 +242,7 @@ public final class ReviewSession {
     @discardableResult
     private func finishIfDone() -> Bool {
         guard state.isFinished, progress.finishedAt == nil else { return false }
-        let marker = folder.url.appendingPathComponent("RESUME")
+        let marker = folder.url.appendingPathComponent(ReviewFolderFiles.resumeMarker)
         do { try FileOperations.writeAtomically(Data(), to: marker) } catch {
             message = "\(marker.path): \(error)"
             return false
@@ -254,7 +255,7 @@ public final class ReviewSession {
 
     private func unfinish() {
         progress.finishedAt = nil
-        try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("RESUME"))
+        try? FileManager.default.removeItem(at: folder.url.appendingPathComponent(ReviewFolderFiles.resumeMarker))
     }
 
     private func reload(_ index: Int) {

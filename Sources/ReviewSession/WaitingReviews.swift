@@ -9,6 +9,18 @@ public struct WaitingReview: Sendable {
     public let normalizationBackups: URL?
     public let since: Date
     public let label: String
+    /// The dataset job's id and dataset name (nil for a library batch).
+    let jobID: String?
+    let dataset: String?
+
+    init(folder: URL, normalizationBackups: URL?, since: Date, label: String, jobID: String? = nil, dataset: String? = nil) {
+        self.folder = folder
+        self.normalizationBackups = normalizationBackups
+        self.since = since
+        self.label = label
+        self.jobID = jobID
+        self.dataset = dataset
+    }
 
     public func open() throws -> ReviewFolder { try ReviewFolder.open(folder, normalizationBackups: normalizationBackups) }
 }
@@ -25,7 +37,7 @@ public enum WaitingReviews {
             let manifest = folder.appendingPathComponent(BatchManifest.fileName)
             guard !known.contains(folder.standardizedFileURL.path),
                 let attributes = try? FileManager.default.attributesOfItem(atPath: manifest.path),
-                !FileManager.default.fileExists(atPath: folder.appendingPathComponent("RESUME").path)
+                !FileManager.default.fileExists(atPath: folder.appendingPathComponent(ReviewFolderFiles.resumeMarker).path)
             else { continue }
             let since = attributes[.modificationDate] as? Date ?? .distantPast
             found.append(WaitingReview(folder: folder, normalizationBackups: nil, since: since, label: "batch \(name)"))
@@ -41,28 +53,36 @@ public enum WaitingReviews {
             return WaitingReview(folder: candidate, normalizationBackups: nil, since: Date(), label: "batch \(candidate.lastPathComponent)")
         }
         let jobs = datasetJobs(root: root)
-        for candidate in candidates where manager.fileExists(atPath: candidate.appendingPathComponent(".sluice-job").path) {
+        for candidate in candidates where manager.fileExists(atPath: candidate.appendingPathComponent(ReviewFolderFiles.jobTag).path) {
             let path = candidate.standardizedFileURL.resolvingSymlinksInPath().path
             if let job = jobs.first(where: { $0.folder.standardizedFileURL.resolvingSymlinksInPath().path == path }) { return job }
             return WaitingReview(folder: candidate, normalizationBackups: nil, since: Date(), label: candidate.lastPathComponent)
         }
-        let store = JobStore(stateDirectory: root.appendingPathComponent(".sluice", isDirectory: true))
-        if let job = try? store.resolve(reference), let waiting = jobs.first(where: { $0.label == "job \(job.id)" }) {
-            return waiting
-        }
+        // A job id, a unique prefix or a dataset name, among the jobs that wait in review (as `sluice pause` takes it).
+        if let exact = jobs.first(where: { $0.jobID == reference }) { return exact }
+        let matches = jobs.filter { ($0.jobID ?? "").hasPrefix(reference) || $0.dataset == reference }
+        if matches.count > 1 { throw JobStore.Failure.ambiguous(reference, matches: matches.compactMap(\.jobID)) }
+        if let only = matches.first { return only }
         throw ReviewError.noSuchReview(reference)
     }
 
-    /// Dataset jobs waiting at the review step, with their review folder and caption backups.
+    /// Dataset jobs waiting at the review step and not yet approved, with their review folder and the caption backups
+    /// normalization made (`JobFolder.normalizeBackups`).
     static func datasetJobs(root: URL) -> [WaitingReview] {
         let store = JobStore(stateDirectory: root.appendingPathComponent(".sluice", isDirectory: true))
         guard let jobs = try? store.all().jobs else { return [] }
         return jobs.compactMap { job in
-            guard job.status == .waitingManual, job.step == .review, let name = job.artifacts.reviewFolder else { return nil }
+            guard job.status == .waitingManual, job.step == .review, job.artifacts.reviewApproved != true,
+                let name = job.artifacts.reviewFolder
+            else { return nil }
             let folder = root.appendingPathComponent("review", isDirectory: true).appendingPathComponent(name, isDirectory: true)
-            guard FileManager.default.fileExists(atPath: folder.path) else { return nil }
-            let backups = store.folder(of: job.id).appendingPathComponent("backups/normalize", isDirectory: true)
-            return WaitingReview(folder: folder, normalizationBackups: backups, since: job.createdAt, label: "job \(job.id)")
+            guard FileManager.default.fileExists(atPath: folder.path),
+                !FileManager.default.fileExists(atPath: folder.appendingPathComponent(ReviewFolderFiles.resumeMarker).path)
+            else { return nil }
+            let backups = JobFolder(store.folder(of: job.id)).normalizeBackups
+            return WaitingReview(
+                folder: folder, normalizationBackups: backups, since: job.createdAt, label: "job \(job.id)", jobID: job.id,
+                dataset: job.dataset)
         }
     }
 }

@@ -122,7 +122,8 @@ public struct DurableBatch: Sendable {
         return outcomes
     }
 
-    /// Removes temp files an interrupted batch left in `folder` (not recursive); returns how many.
+    /// Removes temp files (`TemporaryName`, shared with `FileOperations.writeAtomically`) an interrupted write left in
+    /// `folder` (not recursive); returns how many.
     @discardableResult
     public static func sweepTemporaries(in folder: String) -> Int {
         TemporaryName.sweep(in: folder)
@@ -136,7 +137,7 @@ public struct DurableBatch: Sendable {
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
-            temporary = folder + "/" + temporaryName()
+            temporary = folder + "/" + TemporaryName.make()
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 { break }
             let code = errno

@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import Glibc
+import Logging
 import NASSync
 import Pipeline
 
@@ -37,7 +38,11 @@ struct SyncCommand: ParsableCommand {
             let result = try runner.run(
                 dryRun: dryRun,
                 progress: terminal ? { reading in Self.show(reading) } : nil,
-                log: { line in FileHandle.standardError.write(Data(("\(terminal ? "\r\u{1B}[K" : "")" + line + "\n").utf8)) })
+                log: { line in
+                    // A log line, leveled and prefixed for journald like the engine's; first it clears the progress line.
+                    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    Logger(label: "sluice").info("\(line)")
+                })
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if json {
                 let encoder = JSONEncoder()

@@ -22,7 +22,7 @@ struct WatchCommand: AsyncParsableCommand {
         } catch let error as ConfigError {
             throw CLIError.config("\(error)")
         } catch let error as Daemon.Failure {
-            // Not a root: there is no config to run with, which a service manager cannot fix by restarting.
+            // Not a root: there is no sluice.yaml to read, a config error as for `run --once` (78).
             throw CLIError.config("\(error)")
         } catch {
             throw CLIError("\(error)")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import RsyncDaemon
+import ToolRun
 
 /// A temporary `final/` tree of generated image files (random bytes: rsync does not look inside) with sidecars.
 struct SyncFixture {
@@ -60,14 +61,6 @@ struct SyncFixture {
 /// Runs a command to its end; returns its exit status and output.
 @discardableResult
 func shell(_ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let run = try ToolRun.run(arguments[0], Array(arguments.dropFirst()))
+    return (run.status, run.output)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Testing
 import ReviewSession
 
@@ -127,5 +128,21 @@ import ReviewSession
         try Data().write(to: fixtures.root.appendingPathComponent("review/pixiv__batch-1/RESUME"))
         #expect(WaitingReviews.all(root: fixtures.root).count == 1)
         #expect(throws: ReviewError.self) { try WaitingReviews.resolve("nothing-here", root: fixtures.root) }
+    }
+
+    @Test func anApprovedJobNoLongerWaitsAndAnAmbiguousPrefixNamesTheJobs() throws {
+        let fixtures = try ReviewFixtures()
+        defer { fixtures.remove() }
+        let (first, _) = try fixtures.datasetJob(dataset: "mika")
+        let (second, _) = try fixtures.datasetJob(dataset: "rin")
+        let ambiguous = #expect(throws: JobStore.Failure.self) { try WaitingReviews.resolve("2023", root: fixtures.root) }
+        #expect(ambiguous.map { "\($0)".contains(first.id) && "\($0)".contains(second.id) } == true, "\(String(describing: ambiguous))")
+        // `sluice resume` (or the engine taking RESUME) recorded the approval: the job waits no more.
+        let store = JobStore(stateDirectory: fixtures.root.appendingPathComponent(".sluice"))
+        var approved = try store.load(second.id)
+        approved.artifacts.reviewApproved = true
+        try store.save(approved)
+        #expect(WaitingReviews.all(root: fixtures.root).map(\.label) == ["job \(first.id)"])
+        #expect(try WaitingReviews.resolve("2023", root: fixtures.root).label == "job \(first.id)")
     }
 }

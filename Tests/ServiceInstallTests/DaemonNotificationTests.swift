@@ -6,29 +6,20 @@ import Testing
 /// The real `sluice watch` against a real notify socket: READY, RELOADING, READY, STOPPING around SIGHUP and
 /// SIGTERM, as systemd sees them with Type=notify.
 ///
-/// The daemon's calls to `ServiceNotification` are wired by the engine branch (CONTRACTS.md); until they are in
-/// Sources/Pipeline this test is skipped, and it enables itself once they are.
+/// Two roots in one daemon: one READY=1 once both are watched and reconciled, one RELOADING=1 and one READY=1 per
+/// SIGHUP (a READY per root would show up here as a READY before the RELOADING).
 @Suite struct DaemonNotificationTests {
-    static let daemonSendsNotifications: Bool = {
-        let pipeline = ChildProcess.repository.appendingPathComponent("Sources/Pipeline")
-        let files = (FileManager.default.enumerator(atPath: pipeline.path)?.allObjects as? [String]) ?? []
-        return files.contains { file in
-            file.hasSuffix(".swift")
-                && ((try? String(contentsOf: pipeline.appendingPathComponent(file), encoding: .utf8))?.contains("ServiceNotification.ready") ?? false)
-        }
-    }()
-
-    @Test(.enabled(if: daemonSendsNotifications, "the daemon's sd_notify calls land with the engine branch (issue 10)"))
+    @Test
     func readyReloadingReadyStoppingAroundSighupAndSigterm() throws {
         let scratch = try ScratchFolder()
         defer { scratch.cleanup() }
-        let root = try scratch.folder("root")
-        #expect(try ChildProcess.run(ChildProcess.sluiceExecutable, ["init", root]).status == 0)
+        let roots = [try scratch.folder("root-a"), try scratch.folder("root-b")]
+        for root in roots { #expect(try ChildProcess.run(ChildProcess.sluiceExecutable, ["init", root]).status == 0) }
         let listener = try NotifySocketListener(directory: scratch.url)
 
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: ChildProcess.sluiceExecutable)
-        daemon.arguments = ["watch", root]
+        daemon.arguments = ["watch"] + roots
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = listener.address
         daemon.environment = environment
@@ -44,6 +35,8 @@ import Testing
         }
         let started = listener.receive(until: { $0.contains("READY=1") }, timeout: 60)
         #expect(kinds(started) == ["READY=1"], "\(started)")
+        let ready = started.first { $0.contains("READY=1") } ?? ""
+        #expect(ready.contains("STATUS=root-a: 0 running, 0 waiting for you; root-b: 0 running"), "one summary of both roots: \(ready)")
 
         kill(daemon.processIdentifier, SIGHUP)
         let reloaded = listener.receive(until: { $0.contains("READY=1") }, timeout: 60)

@@ -107,6 +107,7 @@ import Testing
         #expect(TemporaryName.isTemporary(TemporaryName.make()))
         #expect(!TemporaryName.isTemporary(".sluice-tmp-0123456789abc"))
         #expect(!TemporaryName.isTemporary("caption.txt"))
+        #expect(try folder.names() == [long], "no temp left behind")
     }
 
     @Test func sweepRemovesOnlyLeftoverTemps() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ToolRun
 
 /// A unique temporary folder for one test, removed when the test ends.
 struct TemporaryFolder: ~Copyable {
@@ -32,25 +33,9 @@ struct TemporaryFolder: ~Copyable {
     }
 }
 
-/// The result of running a real tool.
-struct ToolRun {
-    let status: Int32
-    let output: String
-}
-
 /// Runs a command-line tool and collects its combined output.
 func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> ToolRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ToolRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    try ToolRun.run(executable, arguments, in: directory)
 }
 
 /// Deterministic pseudo-random bytes (incompressible, like media).

@@ -53,7 +53,7 @@ struct CivitAISimulator {
     static func makeResult(fromUpload uploadZip: String, to resultZip: String, options: Options = Options()) throws -> Outcome {
         let reader = try ZipReader(path: uploadZip)
         let uploads = reader.entries.filter { !$0.isDirectory }
-        var random = Generator(seed: options.seed)
+        var random = SplitMix64(seed: options.seed)
         var order = Array(uploads.indices).shuffled(using: &random)
         if order.count > 1 && order == Array(uploads.indices) { order.swapAt(0, 1) }  // never the upload order
         let withoutCaption = Set(order.shuffled(using: &random).prefix(options.missingCaptions))
@@ -89,20 +89,5 @@ struct CivitAISimulator {
         }
         try writer.finish()
         return outcome
-    }
-
-    /// SplitMix64, so a seed gives the same shuffle on every machine.
-    struct Generator: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

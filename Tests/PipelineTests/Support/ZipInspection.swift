@@ -1,20 +1,13 @@
 import Foundation
+import ToolRun
 import ZipArchive
 
 /// Reads a zip back with the real `unzip` and with our reader, for assertions.
 enum ZipInspection {
     /// `unzip -t` exit status and output.
     static func unzipTest(_ zip: URL) throws -> (ok: Bool, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-t", zip.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus == 0, String(decoding: data, as: UTF8.self))
+        let run = try ToolRun.run("unzip", ["-t", zip.path])
+        return (run.status == 0, run.output)
     }
 
     /// Entry name → bytes.

@@ -82,7 +82,7 @@ struct ReviewFixtures {
         job.artifacts.reviewFolder = dataset
         try store.save(job)
         let folder = root.appendingPathComponent("review/\(dataset)", isDirectory: true)
-        let backups = store.folder(of: id).appendingPathComponent("backups/normalize", isDirectory: true)
+        let backups = JobFolder(store.folder(of: id)).normalizeBackups
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
         let captions = [("001", "1girl, solo, smile, outdoors"), ("002", "1girl, red eyes, indoors")]
@@ -94,7 +94,7 @@ struct ReviewFixtures {
         for (stem, original) in originals where !original.isEmpty {
             try Data((original + "\n").utf8).write(to: backups.appendingPathComponent(stem + ".txt"))
         }
-        try Data((id + "\n").utf8).write(to: folder.appendingPathComponent(".sluice-job"))
+        try Data((id + "\n").utf8).write(to: folder.appendingPathComponent(ReviewFolderFiles.jobTag))
         try Data("# Review: \(dataset)\n\n## Tags\n\n2 captions.\n".utf8).write(to: folder.appendingPathComponent("REVIEW.md"))
         return (job, folder)
     }

@@ -28,6 +28,14 @@ public struct JobFolder: Sendable, Equatable {
     public var captionsFromResult: URL { work.appendingPathComponent("captions-from-result", isDirectory: true) }
     public var captionsFromResultStaging: URL { work.appendingPathComponent("captions-from-result.staging", isDirectory: true) }
 
+    // B (local): captions from the configured analyzer.
+    /// The images (linked) with the analyzer's captions, published by a rename when every image was asked.
+    public var captionsFromAnalyzer: URL { work.appendingPathComponent("captions-from-analyzer", isDirectory: true) }
+    /// Kept across a restart: captions already written there are neither asked for again nor rewritten.
+    public var captionsFromAnalyzerStaging: URL { work.appendingPathComponent("captions-from-analyzer.staging", isDirectory: true) }
+    /// The drop's own captions, copied once before the analyzer's caption replaces them.
+    public var localCaptionBackups: URL { backups.appendingPathComponent("local-caption", isDirectory: true) }
+
     // F: normalize.
     /// The preset the job runs with, resolved and frozen when the job started.
     public var preset: URL { file("preset.json") }
