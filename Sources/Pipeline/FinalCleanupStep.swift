@@ -20,13 +20,15 @@ struct FinalCleanupStep: PipelineStep {
         var empty: [String] = []
         var written = 0
 
+        var staged = StagingWriter(root: staging)
+        let total = images.count - images.filter(unreadable.contains).count
+        context.progress(0, total)
         for image in images where !unreadable.contains(image) {
             let captionName = DatasetFiles.captionPath(forImage: image)
             let captionFile = input.appendingPathComponent(captionName)
             var text = ""
-            if manager.fileExists(atPath: captionFile.path) {
-                let raw = try Data(contentsOf: captionFile)
-                guard let decoded = String(data: raw, encoding: .utf8) else {
+            if let raw = try StagingWriter.contentsIfPresent(captionFile) {
+                guard let decoded = String(validating: raw, as: UTF8.self) else {
                     return .fail("\(captionFile.path): not UTF-8 text; save it as UTF-8 and `sluice retry \(job.id)`")
                 }
                 text = try context.captionRules.finalCaption(decoded, file: captionFile.path)
@@ -35,10 +37,12 @@ struct FinalCleanupStep: PipelineStep {
                 if context.config.final.missingCaption == .fail { continue }
             }
             if text.isEmpty { empty.append(image) }
-            try FolderTransfer.linkOrCopy(input.appendingPathComponent(image), to: staging.appendingPathComponent(image))
-            try FileOperations.writeAtomically(Data(text.utf8), to: staging.appendingPathComponent(captionName))
+            try staged.link(input.appendingPathComponent(image), as: image)
             written += 1
+            if try staged.write(text, as: captionName) { context.progress(written, total) }
         }
+        try staged.flush()
+        context.progress(total, total)
         if context.config.final.missingCaption == .fail && !missing.isEmpty {
             return .fail("images without a caption (final.missing_caption is fail): \(listing(missing, in: input))")
         }
@@ -53,6 +57,7 @@ struct FinalCleanupStep: PipelineStep {
             job.record(.warning, "\(missing.count) images had no caption; an empty one was written", at: context.now())
         }
         try FileOperations.rename(staging.path, to: context.folder.finalStage.path)
+        try FileOperations.syncDirectory(at: context.folder.finalStage.deletingLastPathComponent().path)
         job.progress = Job.Progress(done: written, total: written)
         job.record(.info, "final cleanup: \(written) images with captions", at: context.now())
         return .success

@@ -15,16 +15,18 @@ struct NormalizeStep: PipelineStep {
 
         let captionSource = captionFolder(context)
         var missing = 0
-        for image in index.images {
-            try FolderTransfer.linkOrCopy(context.folder.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
+        // Links and caption copies go through one staging writer: folders made once, captions durable per batch.
+        var staged = StagingWriter(root: staging)
+        for (position, image) in index.images.enumerated() {
+            try staged.link(context.folder.source.appendingPathComponent(image.path), as: image.path)
             let caption = DatasetFiles.captionPath(forImage: image.path)
-            let captionFile = captionSource.appendingPathComponent(caption)
-            if manager.fileExists(atPath: captionFile.path) {
-                try manager.copyItem(at: captionFile, to: staging.appendingPathComponent(caption))
+            if let bytes = try StagingWriter.contentsIfPresent(captionSource.appendingPathComponent(caption)) {
+                if try staged.write(bytes, as: caption) { context.progress(position + 1, index.images.count) }
             } else {
                 missing += 1
             }
         }
+        try staged.flush()
         let backups = context.folder.normalizeBackups
         let summary = try context.captionRules.normalizeDataset(at: staging, backupDirectory: backups)
         try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: context.folder.captionFingerprints)
