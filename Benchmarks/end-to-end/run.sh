@@ -69,7 +69,7 @@ for count in "${counts[@]}"; do
     # Sluice's root: created, configured and given the drop (a same-file-system rename, as a user's mv) off the clock.
     root="$work/root"
     "$SLUICE" init "$root" >/dev/null
-    sed -i -e 's/autotag: true/autotag: false/' -e 's/auto_approve_review: false/auto_approve_review: true/' \
+    sed -i -e 's/autotag: civitai/autotag: off/' -e 's/auto_approve_review: false/auto_approve_review: true/' \
       -e 's/settle_ms: 2000/settle_ms: 200/' "$root/sluice.yaml"
     cp -a "$source" "$work/staging-dataset"
     sync

@@ -36,7 +36,7 @@ for count in "${counts[@]}"; do
   mkdir -p "$work/peer"
   root="$work/root"
   "$SLUICE" init "$root" >/dev/null
-  sed -i -e 's/autotag: true/autotag: false/' -e 's/auto_approve_review: false/auto_approve_review: true/' \
+  sed -i -e 's/autotag: civitai/autotag: off/' -e 's/auto_approve_review: false/auto_approve_review: true/' \
     -e 's/settle_ms: 2000/settle_ms: 200/' "$root/sluice.yaml"
   cp -a "$source" "$work/staging-dataset"
   sync
