@@ -71,7 +71,7 @@ def main() -> None:
     root = os.path.join(work, "root")
     subprocess.run([sluice, "init", root], check=True, stdout=subprocess.DEVNULL, env={**os.environ, "HOME": work})
     config = os.path.join(root, "sluice.yaml")
-    text = open(config).read().replace("autotag: true", "autotag: false").replace("settle_ms: 2000", f"settle_ms: {SETTLE_MS}")
+    text = open(config).read().replace("autotag: civitai", "autotag: off").replace("settle_ms: 2000", f"settle_ms: {SETTLE_MS}")
     open(config, "w").write(text)
 
     daemon = start([sluice, "watch", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -54,10 +54,12 @@ public struct ProgressFigures: Codable, Sendable, Equatable {
 /// Routes each long step's per-batch report to the terminal line (when there is one), to a log line otherwise
 /// (journald gets one per batch), and to the job's progress file at most once a second.
 final class LiveProgress: @unchecked Sendable {
-    // Safe: `running` and `lastWrite` are only touched with `lock` held.
+    // Safe: `running`, `lastWrite` and `finishedAt` are only touched with `lock` held.
     private let lock = NSLock()
     private var running: [String: ProgressFigures] = [:]
     private var lastWrite: [String: Date] = [:]
+    /// The count each step last finished at, so a repeated final report is dropped.
+    private var finishedAt: [String: Int] = [:]
     private let terminal: ProgressLine?
     private let now: @Sendable () -> Date
     /// Live figures are not durable state: a rename keeps readers from seeing half a file, no fsync.
@@ -71,6 +73,9 @@ final class LiveProgress: @unchecked Sendable {
     func update(job: String, step: String, file: URL, done: Int, total: Int, bytes: Int64, logger: Logger) {
         lock.withLock {
             let key = job + "\u{0}" + step
+            // A step that reports its last batch and then its end says the same thing twice: show it once.
+            if running[key] == nil, finishedAt[key] == done, done >= total { return }
+            finishedAt[key] = nil
             let time = now()
             var figures = running[key] ?? ProgressFigures(step: step, done: 0, total: total, bytes: 0, startedAt: time, updatedAt: time)
             figures.done = done
@@ -93,6 +98,7 @@ final class LiveProgress: @unchecked Sendable {
                 }
             }
             if finished {
+                finishedAt[key] = done
                 running[key] = nil
                 lastWrite[key] = nil
             }

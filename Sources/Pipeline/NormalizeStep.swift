@@ -17,6 +17,7 @@ struct NormalizeStep: PipelineStep {
         var missing = 0
         // Links and caption copies go through one staging writer: folders made once, captions durable per batch.
         var staged = StagingWriter(root: staging)
+        context.progress(0, index.images.count)
         for (position, image) in index.images.enumerated() {
             try staged.link(context.folder.source.appendingPathComponent(image.path), as: image.path)
             let caption = DatasetFiles.captionPath(forImage: image.path)

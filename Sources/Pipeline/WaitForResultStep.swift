@@ -31,6 +31,7 @@ struct MapResultStep: PipelineStep {
 
         // Every caption goes through one staging writer (durable per batch), then the folder is published by a rename.
         var staged = StagingWriter(root: staging)
+        context.progress(0, mapping.pairs.count)
         var empty = 0
         for (position, pair) in mapping.pairs.enumerated() {
             let returned = extracted.appendingPathComponent(DatasetFiles.captionPath(forImage: pair.result))
