@@ -28,6 +28,7 @@ struct NormalizeStep: PipelineStep {
             }
         }
         try staged.flush()
+        context.progress(index.images.count, index.images.count)
         let backups = context.folder.normalizeBackups
         let summary = try context.captionRules.normalizeDataset(at: staging, backupDirectory: backups)
         try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: context.folder.captionFingerprints)
