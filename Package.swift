@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock", "ToolRun"]),
+            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "Hashing", "TestClock", "ToolRun"]),
     ]
 )
 

@@ -12,10 +12,13 @@ public struct JobFolder: Sendable, Equatable {
     public var source: URL { folder("source") }
     public var sourceStaging: URL { folder("source.staging") }
 
+    /// The running step's live figures (done, total, rate, ETA), rewritten at most once a second for `sluice status`.
+    public var liveProgress: URL { file("progress.json") }
+
     // A: index.
     public var index: URL { file("index.json") }
-    /// Images indexed so far, saved per batch so a restart continues.
-    public var indexCheckpoint: URL { file("index.partial.json") }
+    /// Images indexed so far, appended per batch as JSON lines so a restart continues.
+    public var indexCheckpoint: URL { file("index.partial.jsonl") }
 
     // B–E: the auto-tagger round trip.
     public var uploadManifest: URL { file("autotag-manifest.json") }

@@ -18,7 +18,8 @@ public final class Engine {
     let now: @Sendable () -> Date
     let logger: Logger
     private let isCancelled: @Sendable () -> Bool
-    private let progress: ProgressLine?
+    /// Live figures of the running step: the terminal line, a log line per batch, and the job's progress file.
+    private let liveProgress: LiveProgress
     private let makeCaptionRules: @Sendable (SluiceConfig, RootLayout) throws -> any CaptionRules
     let inspectImage: @Sendable (String) throws -> ImageFacts
     let stripMetadata: @Sendable (String, URL) throws -> String?
@@ -44,7 +45,7 @@ public final class Engine {
     ) {
         precondition(!profiles.isEmpty, "an engine runs at least one profile")
         self.profiles = profiles
-        self.progress = progress
+        self.liveProgress = LiveProgress(terminal: progress, now: now)
         self.layout = layout
         self.config = config
         self.store = JobStore(stateDirectory: layout.state)
@@ -266,7 +267,11 @@ public final class Engine {
         return StepContext(
             layout: layout, config: jobConfig, folder: folder, index: index, captionRules: rules, now: now,
             isCancelled: isCancelled,
-            progress: { [progress] done, total in progress?.update(job: job.id, step: job.step.label, done: done, total: total) },
+            reportProgress: { [liveProgress, logger] done, total, bytes in
+                liveProgress.update(
+                    job: job.id, step: job.step.label, file: folder.liveProgress, done: done, total: total, bytes: bytes,
+                    logger: logger)
+            },
             checkpoint: { try store.save($0) })
     }
 

@@ -22,19 +22,20 @@ struct FinalCleanupStep: PipelineStep {
         var empty: [String] = []
         var written = 0
 
+        var staged = StagingWriter(root: staging)
+        let total = images.count - images.filter(unreadable.contains).count
+        context.progress(0, total)
         for image in images where !unreadable.contains(image) {
             let captionName = DatasetFiles.captionPath(forImage: image)
             let captionFile = input.appendingPathComponent(captionName)
             var text = ""
-            var info = stat()
-            let captionExists = lstat(captionFile.path, &info) == 0
-            if captionExists && info.st_mode & S_IFMT != S_IFREG {
+            let contents = try StagingWriter.contents(of: captionFile)
+            if case .notRegular = contents {
                 // A symlink (or special file) put into the review folder: never read, named, treated as missing.
                 job.record(.warning, "left out \(LogSafeName.escaped(captionFile.path)): not a regular file (a symlink is never followed)", at: context.now())
             }
-            if captionExists && info.st_mode & S_IFMT == S_IFREG {
-                let raw = try RegularFileReader.read(captionFile.path, maxBytes: 16 << 20)
-                guard let decoded = String(data: raw, encoding: .utf8) else {
+            if case .bytes(let raw) = contents {
+                guard let decoded = String(validating: raw, as: UTF8.self) else {
                     return .fail("\(captionFile.path): not UTF-8 text; save it as UTF-8 and `sluice retry \(job.id)`")
                 }
                 text = try context.captionRules.finalCaption(decoded, file: captionFile.path)
@@ -43,10 +44,13 @@ struct FinalCleanupStep: PipelineStep {
                 if context.config.final.missingCaption == .fail { continue }
             }
             if text.isEmpty { empty.append(image) }
-            try FolderTransfer.cloneOrCopy(input.appendingPathComponent(image), to: staging.appendingPathComponent(image))
-            try FileOperations.writeAtomically(Data(text.utf8), to: staging.appendingPathComponent(captionName))
+            // A link is enough here: the final stage is only read, by the zip writer.
+            try staged.link(input.appendingPathComponent(image), as: image)
             written += 1
+            if try staged.write(text, as: captionName) { context.progress(written, total) }
         }
+        try staged.flush()
+        context.progress(total, total)
         if context.config.final.missingCaption == .fail && !missing.isEmpty {
             return .fail("images without a caption (final.missing_caption is fail): \(listing(missing, in: input))")
         }
@@ -61,6 +65,7 @@ struct FinalCleanupStep: PipelineStep {
             job.record(.warning, "\(missing.count) images had no caption; an empty one was written", at: context.now())
         }
         try FileOperations.rename(staging.path, to: context.folder.finalStage.path)
+        try FileOperations.syncDirectory(at: context.folder.finalStage.deletingLastPathComponent().path)
         job.progress = Job.Progress(done: written, total: written)
         job.record(.info, "final cleanup: \(written) images with captions", at: context.now())
         return .success

@@ -24,21 +24,33 @@ struct FinalZipStep: PipelineStep {
                 compression: DatasetFiles.isImage(path) ? .stored : .deflated)
         }
 
+        var written: [ZipWriter.Written]?
         if !manager.fileExists(atPath: zip.path) {
             let partial = context.layout.final.appendingPathComponent(".\(name).partial")
             try? manager.removeItem(at: partial)
             // Every entry carries the job's creation time, so a rerun after a crash writes identical entries.
-            let writer = try ZipWriter(path: partial.path, timestamp: DOSTimestamp(job.createdAt))
+            // Each entry's SHA-256 is computed while it streams into the zip, so the manifest needs no second read.
+            let writer = try ZipWriter(path: partial.path, timestamp: DOSTimestamp(job.createdAt), computesSHA256: true)
             let half = entries.count / 2
-            try writer.addFiles(Array(entries[..<half]))
-            CrashPoint.check("final_zip:mid")
-            try writer.addFiles(Array(entries[half...]))
+            var digests: [ZipWriter.Written] = []
+            var bytes: Int64 = 0
+            context.progress(0, entries.count)
+            for (position, part) in [0..<half, half..<entries.count].enumerated() {
+                if position == 1 { CrashPoint.check("final_zip:mid") }
+                for chunk in part.chunked(by: Self.progressChunk) {
+                    let added = try writer.addFiles(Array(entries[chunk]))
+                    digests += added
+                    bytes += added.reduce(0) { $0 + Int64($1.size) }
+                    context.progress(digests.count, entries.count, bytes: bytes)
+                }
+            }
             try writer.finish()
             try FileOperations.rename(partial.path, to: zip.path)
             try FileOperations.syncDirectory(at: context.layout.final.path)
+            written = digests
         }
 
-        let manifest = try FinalManifest.make(job: job, zip: zip, entries: entries, config: context.config)
+        let manifest = try FinalManifest.make(job: job, zip: zip, entries: entries, written: written, config: context.config)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -49,6 +61,9 @@ struct FinalZipStep: PipelineStep {
         job.record(.info, "final zip: \(zip.path) (\(manifest.images) images, \(manifest.captions) captions)", at: context.now())
         return .success
     }
+
+    /// Entries added between two progress reports.
+    static let progressChunk = 500
 
     /// `<dataset>__final__<YYYYMMDD-HHMMSS>.zip`, in local time as the user reads it.
     static func zipName(dataset: String, at date: Date) -> String {
@@ -88,8 +103,15 @@ struct FinalManifest: Codable {
     let captions: Int
     let entries: [Entry]
 
-    static func make(job: Job, zip: URL, entries: [ZipWriter.Entry], config: Configuration.SluiceConfig) throws -> FinalManifest {
-        let described = try entries.map { entry in
+    /// - Parameter written: what the zip writer reported for `entries` (same order) when it just wrote them; nil
+    ///   after a restart found the zip already written, and then each source is hashed again.
+    static func make(
+        job: Job, zip: URL, entries: [ZipWriter.Entry], written: [ZipWriter.Written]?, config: Configuration.SluiceConfig
+    ) throws -> FinalManifest {
+        let described = try entries.enumerated().map { position, entry in
+            if let written, written.count == entries.count, let sha256 = written[position].sha256 {
+                return Entry(name: entry.name, size: Int(written[position].size), sha256: sha256)
+            }
             let size = (try FileManager.default.attributesOfItem(atPath: entry.sourcePath)[.size] as? NSNumber)?.intValue ?? 0
             return Entry(name: entry.name, size: size, sha256: try FileDigest.hex(of: entry.sourcePath))
         }

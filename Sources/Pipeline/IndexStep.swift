@@ -15,33 +15,34 @@ struct IndexStep: PipelineStep {
             let origin = context.layout.root.appendingPathComponent(job.origin).path
             return .fail("no images found in \(origin) (looked for .jpg, .jpeg, .png, .webp\(context.config.index.recursive ? ", in subfolders too" : ""))")
         }
-        let checkpoint = context.folder.indexCheckpoint
-        var index = (try? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: checkpoint))) ?? DatasetIndex()
+        let checkpoint = IndexCheckpoint(url: context.folder.indexCheckpoint)
+        var index = checkpoint.load()
         index.leftOut = admitted.leftOut
         var seen = Set(index.images.map(\.path) + index.unreadable.map(\.path))
         let batchSize = context.config.index.batchSize
 
         let pending = paths.filter { !seen.contains($0) }
+        var indexedBytes: Int64 = 0
         context.progress(seen.count, paths.count)
         for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
-            if context.isCancelled() {
-                try save(index, to: checkpoint)
-                throw StepInterrupted()
-            }
+            if context.isCancelled() { throw StepInterrupted() }
             let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
+            let recorded = (images: index.images.count, unreadable: index.unreadable.count)
             // Hashing and decoding are independent per image: both cores share each batch.
             let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.folder.source, maxPixels: context.config.index.maxPixels) }
             for (path, result) in zip(batch, results) {
                 switch result {
-                case .success(let image): index.images.append(image)
+                case .success(let image):
+                    index.images.append(image)
+                    indexedBytes += Int64(image.size)
                 case .failure(let error):
                     index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
                     job.record(.error, "unreadable image \(LogSafeName.escaped(context.folder.source.appendingPathComponent(path).path)): \(LogSafeName.escaped("\(error)"))", at: context.now())
                 }
                 seen.insert(path)
             }
-            context.progress(seen.count, paths.count)
-            try save(index, to: checkpoint)
+            context.progress(seen.count, paths.count, bytes: indexedBytes)
+            try checkpoint.append(images: index.images[recorded.images...], unreadable: index.unreadable[recorded.unreadable...])
             CrashPoint.check("index:batch")
         }
         guard !index.images.isEmpty else {
@@ -52,7 +53,7 @@ struct IndexStep: PipelineStep {
         index.findExactDuplicates()
         index.findNearDuplicates(threshold: context.config.index.nearDuplicateDistance)
         try save(index, to: context.folder.index)
-        try? FileManager.default.removeItem(at: checkpoint)
+        checkpoint.remove()
         job.progress = Job.Progress(done: index.images.count, total: paths.count)
         var summary = "indexed \(index.images.count) images"
         if !index.unreadable.isEmpty { summary += ", \(index.unreadable.count) unreadable (left out)" }
@@ -68,8 +69,9 @@ struct IndexStep: PipelineStep {
         return Result {
             try IndexAdmission.checkPixels(file, maxPixels: maxPixels)
             let facts = try inspect(file)
-            let digest = try FileDigest.hex(of: file)
-            let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+            // The inspection read the file once and hashed those bytes; re-read only for an inspector that did not.
+            let digest = try facts.sha256 ?? FileDigest.hex(of: file)
+            let size = try facts.byteCount ?? (FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
             return DatasetIndex.Image(
                 path: path, sha256: digest, size: size, width: facts.width, height: facts.height,
                 format: facts.format, perceptualHash: facts.perceptualHash.map { String(format: "%016llx", $0) })
@@ -89,11 +91,17 @@ public struct ImageFacts: Sendable, Equatable {
     public let height: Int
     public let format: String
     public let perceptualHash: UInt64?
+    /// SHA-256 (hex) of the bytes inspected, when the inspection read the whole file anyway.
+    public let sha256: String?
+    /// The file's size in bytes, from the same read.
+    public let byteCount: Int?
 
-    public init(width: Int, height: Int, format: String, perceptualHash: UInt64?) {
+    public init(width: Int, height: Int, format: String, perceptualHash: UInt64?, sha256: String? = nil, byteCount: Int? = nil) {
         self.width = width
         self.height = height
         self.format = format
         self.perceptualHash = perceptualHash
+        self.sha256 = sha256
+        self.byteCount = byteCount
     }
 }

@@ -18,7 +18,7 @@ struct LocalCaptionStep: PipelineStep {
         for image in index.images {
             let target = staging.appendingPathComponent(image.path)
             if !FileManager.default.fileExists(atPath: target.path) {
-                try FolderTransfer.linkOrCopy(folder.source.appendingPathComponent(image.path), to: target)
+                try FolderTransfer.cloneOrCopy(folder.source.appendingPathComponent(image.path), to: target)
             }
             let caption = DatasetFiles.captionPath(forImage: image.path)
             let staged = staging.appendingPathComponent(caption)

@@ -15,15 +15,22 @@ struct NormalizeStep: PipelineStep {
 
         let captionSource = captionFolder(context)
         var missing = 0
-        for image in index.images {
-            try FolderTransfer.cloneOrCopy(context.folder.source.appendingPathComponent(image.path), to: staging.appendingPathComponent(image.path))
+        // Image clones and caption copies go through one staging writer: folders made once, captions durable per
+        // batch. Images are clones, never links: this folder becomes review/<dataset>/, where the user may edit them.
+        var staged = StagingWriter(root: staging)
+        context.progress(0, index.images.count)
+        for (position, image) in index.images.enumerated() {
+            try staged.clone(context.folder.source.appendingPathComponent(image.path), as: image.path)
             let caption = DatasetFiles.captionPath(forImage: image.path)
-            let captionFile = captionSource.appendingPathComponent(caption)
-            // A caption that is a symlink was left out (and named) at step A: it is never read.
-            if try !FolderTransfer.cloneIfRegularFile(captionFile, to: staging.appendingPathComponent(caption)) {
+            // A caption that is a symlink or special file was left out (and named) at step A: it is never read.
+            if let bytes = try StagingWriter.contentsIfPresent(captionSource.appendingPathComponent(caption)) {
+                if try staged.write(bytes, as: caption) { context.progress(position + 1, index.images.count) }
+            } else {
                 missing += 1
             }
         }
+        try staged.flush()
+        context.progress(index.images.count, index.images.count)
         let backups = context.folder.normalizeBackups
         let summary: String
         do {

@@ -73,7 +73,7 @@ struct ResultIntake {
                     continue
                 }
                 images.append(ResultImage(
-                    name: name, sha256: try FileDigest.hex(of: path), width: facts.width, height: facts.height, perceptualHash: hash))
+                    name: name, sha256: try facts.sha256 ?? FileDigest.hex(of: path), width: facts.width, height: facts.height, perceptualHash: hash))
             } else if !name.lowercased().hasSuffix(".txt") {
                 others.append(name)
             }

@@ -25,6 +25,8 @@ public struct StatusReport: Codable, Sendable {
         public let finalZip: String?
         public let updatedAt: Date
         public let lastMessage: String?
+        /// The running step's live figures (rate, MB/s, ETA), from the job folder's progress file.
+        public let live: ProgressFigures?
     }
 
     public let roots: [RootStatus]
@@ -41,10 +43,19 @@ public struct StatusReport: Codable, Sendable {
                         id: job.id, dataset: job.dataset, status: job.status.rawValue, step: job.step.label,
                         stepKind: job.step.kind.rawValue, waitingFor: job.waitingFor, progressDone: job.progress.done,
                         progressTotal: job.progress.total, finalZip: job.artifacts.finalZip, updatedAt: job.updatedAt,
-                        lastMessage: job.log.last?.message)
+                        lastMessage: job.log.last?.message, live: liveFigures(of: job, in: store))
                 },
                 problems: problems.map(\.description))
         })
+    }
+
+    /// A running job's live figures, when its progress file is about the step it is on.
+    private static func liveFigures(of job: Job, in store: JobStore) -> ProgressFigures? {
+        guard job.status == .running,
+            let figures = ProgressFigures.read(from: JobFolder(store.folder(of: job.id)).liveProgress),
+            figures.step == job.step.label
+        else { return nil }
+        return figures
     }
 
     public func json() throws -> String {
@@ -63,7 +74,11 @@ public struct StatusReport: Codable, Sendable {
             if root.jobs.isEmpty { out += "  no jobs: drop a dataset folder into inbox/\n" }
             for job in root.jobs {
                 var line = "  \(job.id)  \(job.status)  \(job.step)"
-                if job.progressTotal > 0 { line += "  \(job.progressDone)/\(job.progressTotal)" }
+                if let live = job.live {
+                    line += "  \(live.summary)"
+                } else if job.progressTotal > 0 {
+                    line += "  \(job.progressDone)/\(job.progressTotal)"
+                }
                 out += line + "\n"
                 if let waiting = job.waitingFor { out += "      \(job.status == "FAILED" ? "error" : "waits for"): \(waiting)\n" }
                 if let zip = job.finalZip { out += "      final zip: \(zip)\n" }

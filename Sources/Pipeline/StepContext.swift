@@ -13,10 +13,15 @@ public struct StepContext: Sendable {
     public let now: @Sendable () -> Date
     /// True once the daemon is shutting down: long steps stop at their next checkpoint.
     public let isCancelled: @Sendable () -> Bool
-    /// Reports progress (done, total) of long steps.
-    public let progress: @Sendable (Int, Int) -> Void
+    /// Reports progress of long steps: images done, images in all, bytes done so far (0 when not counted).
+    public let reportProgress: @Sendable (Int, Int, Int64) -> Void
     /// Persists the job mid-step, for choices a restart must repeat (such as the final zip's name).
     public let checkpoint: @Sendable (Job) throws -> Void
+
+    /// Reports `done` of `total` images (and the bytes they held, for a MB/s figure): once per batch.
+    public func progress(_ done: Int, _ total: Int, bytes: Int64 = 0) {
+        reportProgress(done, total, bytes)
+    }
 
     /// The index, for steps that cannot run without it.
     public func requireIndex() throws -> DatasetIndex {

@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import SystemIO
 
 /// C/D: the user uploads the zip by hand (there is no public API); the job waits until the engine's result intake
 /// has taken a matching result zip into the job's folder.
@@ -24,21 +25,34 @@ struct MapResultStep: PipelineStep {
         try? manager.removeItem(at: target)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
 
-        var empty = 0
-        for pair in mapping.pairs {
-            let returned = extracted.appendingPathComponent(DatasetFiles.captionPath(forImage: pair.result))
-            // CivitAI writes a caption only where the label is non-empty: no file means an empty label.
-            let data = (try? Data(contentsOf: returned)) ?? Data()
-            if data.isEmpty { empty += 1 }
-            let destination = staging.appendingPathComponent(DatasetFiles.captionPath(forImage: pair.original))
-            try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: destination)
-        }
-        try manager.moveItem(at: staging, to: target)
-
         let manifest = try UploadManifest.load(from: context.folder)
         let matchedOriginals = Set(mapping.pairs.map(\.original))
         let missing = manifest.entries.map(\.original).filter { !matchedOriginals.contains($0) }
+
+        // Every caption goes through one staging writer (durable per batch), then the folder is published by a rename.
+        var staged = StagingWriter(root: staging)
+        context.progress(0, mapping.pairs.count)
+        var empty = 0
+        for (position, pair) in mapping.pairs.enumerated() {
+            let returned = extracted.appendingPathComponent(DatasetFiles.captionPath(forImage: pair.result))
+            // CivitAI writes a caption only where the label is non-empty: no file means an empty label.
+            let bytes = (try? StagingWriter.contentsIfPresent(returned)) ?? []
+            if bytes.isEmpty { empty += 1 }
+            if try staged.write(bytes, as: DatasetFiles.captionPath(forImage: pair.original)) {
+                context.progress(position + 1, mapping.pairs.count)
+            }
+        }
+        for original in missing {
+            let caption = DatasetFiles.captionPath(forImage: original)
+            if let bytes = try StagingWriter.contentsIfPresent(context.folder.source.appendingPathComponent(caption)) {
+                try staged.write(bytes, as: caption)
+            }
+        }
+        try staged.flush()
+        context.progress(mapping.pairs.count, mapping.pairs.count)
+        try FileOperations.rename(staging.path, to: target.path)
+        try FileOperations.syncDirectory(at: target.deletingLastPathComponent().path)
+
         job.artifacts.unmatchedResultFiles = mapping.unmatched
         var summary = "mapped \(mapping.pairs.count) returned captions onto their originals (\(mapping.exactMatches) by SHA-256, \(mapping.pairs.count - mapping.exactMatches) by perceptual hash)"
         if empty > 0 { summary += "; \(empty) came back without a caption (empty label)" }
@@ -48,14 +62,6 @@ struct MapResultStep: PipelineStep {
         }
         if !missing.isEmpty {
             job.record(.warning, "originals with no returned file (their caption stays as dropped): \(missing.prefix(20).joined(separator: ", "))", at: context.now())
-            for original in missing {
-                let caption = DatasetFiles.captionPath(forImage: original)
-                let source = context.folder.source.appendingPathComponent(caption)
-                if manager.fileExists(atPath: source.path) {
-                    try manager.createDirectory(at: target.appendingPathComponent(caption).deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try manager.copyItem(at: source, to: target.appendingPathComponent(caption))
-                }
-            }
         }
         return .success
     }

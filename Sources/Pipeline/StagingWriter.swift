@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+import SystemIO
+
+/// Fills a fresh staging folder with linked (or copied) images and new text files, made durable a batch at a time
+/// through `DurableBatch`: one file-system flush and one fsync per folder per batch instead of two fsyncs per file.
+///
+/// A folder is created once (remembered), so each file costs a link and its share of a batch, not a round of stats.
+struct StagingWriter {
+    let root: URL
+    let batchSize: Int
+    let durability: DurableBatch
+    private var pending: [DurableBatch.Write] = []
+    private var createdFolders: Set<String> = []
+
+    init(root: URL, batchSize: Int = 1_000, durability: DurableBatch = DurableBatch()) {
+        self.root = root
+        self.batchSize = max(1, batchSize)
+        self.durability = durability
+    }
+
+    /// Hard-links `source` as `relativePath` inside the staging folder (a copy across file systems).
+    mutating func link(_ source: URL, as relativePath: String) throws {
+        let destination = root.appendingPathComponent(relativePath)
+        try ensureFolder(of: destination)
+        if Glibc.link(source.path, destination.path) == 0 { return }
+        try FileManager.default.copyItem(at: source, to: destination)
+    }
+
+    /// Copies `source` as `relativePath` (a reflink where the file system can, never a hard link): for files that
+    /// land in review/, where the user may edit them, so they never share an inode with the job's copy of the drop.
+    mutating func clone(_ source: URL, as relativePath: String) throws {
+        let destination = root.appendingPathComponent(relativePath)
+        try ensureFolder(of: destination)
+        try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+    }
+
+    /// Queues a text file; the batch is written once `batchSize` files wait. Returns true when a batch was written.
+    @discardableResult
+    mutating func write(_ text: String, as relativePath: String) throws -> Bool {
+        try write(Array(text.utf8), as: relativePath)
+    }
+
+    /// Queues a file's bytes; the batch is written once `batchSize` files wait. Returns true when a batch was written.
+    @discardableResult
+    mutating func write(_ bytes: [UInt8], as relativePath: String) throws -> Bool {
+        let destination = root.appendingPathComponent(relativePath)
+        try ensureFolder(of: destination)
+        pending.append(DurableBatch.Write(path: destination.path, bytes: bytes))
+        guard pending.count >= batchSize else { return false }
+        try flush()
+        return true
+    }
+
+    /// Writes every queued file durably (their folders fsynced, which also makes the links beside them durable).
+    mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let outcomes = durability.write(pending)
+        pending.removeAll(keepingCapacity: true)
+        if let failure = outcomes.compactMap({ $0 }).first { throw failure }
+    }
+
+    /// A file's bytes, or nil when there is none (one open instead of a stat and then an open).
+    static func contentsIfPresent(_ file: URL) throws -> [UInt8]? {
+        if case .bytes(let bytes) = try contents(of: file) { return bytes }
+        return nil
+    }
+
+    /// What stands at `file`, judged by `lstat`: a symlink or special file is never followed or read.
+    enum Contents { case missing, notRegular, bytes([UInt8]) }
+
+    /// A caption's bytes when it is a regular file (at most 16 MiB), else why there are none.
+    static func contents(of file: URL) throws -> Contents {
+        var info = stat()
+        guard lstat(file.path, &info) == 0 else { return .missing }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular }
+        return .bytes([UInt8](try RegularFileReader.read(file.path, maxBytes: 16 << 20)))
+    }
+
+    private mutating func ensureFolder(of file: URL) throws {
+        let folder = file.deletingLastPathComponent()
+        guard !createdFolders.contains(folder.path) else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        createdFolders.insert(folder.path)
+    }
+}
