@@ -88,7 +88,7 @@ let package = Package(
         // The review model (images, tags, decisions, undo) and its files (atomic writes, noticing other writers).
         .target(name: "ReviewSession", dependencies: ["SystemIO", "Jobs", "Imaging"]),
         // `sluice review`'s interactive screen.
-        .target(name: "ReviewScreen", dependencies: ["TerminalUI", "ReviewSession", "Imaging"]),
+        .target(name: "ReviewScreen", dependencies: ["TerminalUI", "ReviewSession", "Imaging", "ExifMetadata"]),
         // The dataset pipeline's steps and the engine that drives jobs through them.
         .target(
             name: "Pipeline",
@@ -171,7 +171,7 @@ let package = Package(
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
                 "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync", "RsyncDaemon",
             ]),
-        .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
+        .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "ReviewScreen", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "Hashing", "TestClock", "ToolRun"]),

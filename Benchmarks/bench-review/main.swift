@@ -91,3 +91,33 @@ for (label, file, _, _) in inputs {
             + String(format: "%11.1f  %11.2f  ", median(cold), median(warm)) + chafa + "  \(bytes)")
     }
 }
+
+// Where a cold thumbnail's time goes, per stage (header, reduced decode, resize, encode), for the first repeat's
+// inputs: the figures that say which stage to work on next.
+print("\ncold path by stage (ms, median of \(repeats)): header  decode(size)  resize  encode")
+for (label, file, _, _) in inputs {
+    let path = folder.appendingPathComponent(file).path
+    for mode in [ThumbnailMode.kitty, .iterm, .sixel, .blocks] {
+        var header = [Double](), decode = [Double](), resize = [Double](), encode = [Double]()
+        var decodedSize = ""
+        for _ in 0..<repeats {
+            var facts: ImageHeader?
+            header.append(milliseconds { facts = try? ImageHeader.read(path: path) })
+            guard let facts else { continue }
+            let box = Thumbnail.fit(
+                imageWidth: facts.width, imageHeight: facts.height, columns: columns, rows: rows, mode: mode, size: size)
+            var image: PixelImage?
+            decode.append(milliseconds {
+                image = try? ImageDecoder.decode(path: path, layout: .rgb, minimumSide: facts.width <= facts.height ? box.width : box.height)
+            })
+            guard let image else { continue }
+            decodedSize = "\(image.width)x\(image.height)"
+            var small: PixelImage?
+            resize.append(milliseconds { small = image.resized(width: box.width, height: box.height) })
+            encode.append(milliseconds { _ = try? Thumbnail.make(small!, mode: mode, columns: columns, rows: rows, size: size) })
+        }
+        guard !encode.isEmpty else { continue }
+        print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+            + String(format: "%6.1f  %6.1f (%@)  %6.1f  %6.1f", median(header), median(decode), decodedSize, median(resize), median(encode)))
+    }
+}

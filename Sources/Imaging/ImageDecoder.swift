@@ -7,8 +7,8 @@ public enum ImageDecoder {
     /// - Parameters:
     ///   - layout: gray (luma), RGB or RGBA output.
     ///   - orientation: the EXIF orientation (1–8) the caller read; the pixels come back upright.
-    ///   - minimumSide: when set, decoding may shrink the image (JPEG DCT scaling, WebP rescaling) as long as both
-    ///     sides stay at least this long; PNG always decodes at full size.
+    ///   - minimumSide: when set, decoding may shrink the image (JPEG DCT scaling, WebP rescaling, PNG block
+    ///     averaging for RGB output of gray or RGB files) as long as both sides stay at least this long.
     ///   - maxPixels: an image whose header declares more pixels is refused before any decoding.
     public static func decode(
         path: String, layout: PixelLayout = .rgb, orientation: Int = 1, minimumSide: Int? = nil,
@@ -35,7 +35,7 @@ public enum ImageDecoder {
         let image: PixelImage
         switch ImageFormat.sniff(data) {
         case .jpeg: image = try Codecs.decodeJPEG(data, source: source, layout: layout, minimumSide: minimumSide)
-        case .png: image = try Codecs.decodePNG(data, source: source, layout: layout)
+        case .png: image = try Codecs.decodePNG(data, source: source, layout: layout, minimumSide: minimumSide)
         case .webp: image = try Codecs.decodeWebP(data, source: source, layout: layout, minimumSide: minimumSide)
         case nil: throw .unknownFormat(file: source)
         }
@@ -54,6 +54,11 @@ public enum ImageEncoder {
         case .jpeg: return try Codecs.encodeJPEG(image, quality: quality)
         case .webp: return try Codecs.encodeWebP(image, quality: quality, lossless: false)
         }
+    }
+
+    /// Encodes a PNG built for speed over size (terminal thumbnails: encoded on every key press, decoded at once).
+    public static func encodeQuickPNG(_ image: PixelImage) throws(ImagingError) -> [UInt8] {
+        try Codecs.encodeQuickPNG(image)
     }
 
     /// Encodes a lossless WebP.

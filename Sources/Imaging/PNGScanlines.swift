@@ -94,6 +94,64 @@ enum PNGScanlines {
         return PixelImage(width: width, height: height, layout: .gray, pixels: gray)
     }
 
+    /// Unfilters `raw` in place and returns RGB shrunk by `factor`, each output pixel the mean of a `factor`²
+    /// block (fewer at the right and bottom edges): the PNG counterpart of JPEG's DCT scaling. Gray or RGB only.
+    static func shrunkRGB(raw: inout [UInt8], layout: PNGChunks, factor: Int, source: String) throws(ImagingError) -> PixelImage {
+        precondition(layout.channels == 1 || layout.channels == 3, "shrunkRGB reads gray or RGB rows")
+        let width = layout.width, height = layout.height, channels = layout.channels, rowBytes = layout.rowBytes
+        let outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight * 3)
+        var sums = [UInt32](repeating: 0, count: outWidth * 3)
+        var badFilter: UInt8?
+        var zeros = [UInt8](repeating: 0, count: rowBytes)
+        raw.withUnsafeMutableBufferPointer { rawBuffer in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                sums.withUnsafeMutableBufferPointer { sumBuffer in
+                    zeros.withUnsafeMutableBufferPointer { zeroBuffer in
+                        let base = rawBuffer.baseAddress!, target = outBuffer.baseAddress!, sum = sumBuffer.baseAddress!
+                        for y in 0..<height {
+                            let filter = base[y * (rowBytes + 1)]
+                            let row = base + y * (rowBytes + 1) + 1
+                            let up = y > 0 ? row - (rowBytes + 1) : zeroBuffer.baseAddress!
+                            guard unfilter(row, up: up, filter: filter, count: rowBytes, channels: channels) else {
+                                badFilter = filter
+                                return
+                            }
+                            for column in 0..<outWidth {
+                                var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                                for x in (column * factor)..<min(column * factor + factor, width) {
+                                    let pixel = row + x * channels
+                                    if channels == 1 {
+                                        r += UInt32(pixel[0])
+                                    } else {
+                                        r += UInt32(pixel[0])
+                                        g += UInt32(pixel[1])
+                                        b += UInt32(pixel[2])
+                                    }
+                                }
+                                sum[column * 3] += r
+                                sum[column * 3 + 1] += channels == 1 ? r : g
+                                sum[column * 3 + 2] += channels == 1 ? r : b
+                            }
+                            guard y % factor == factor - 1 || y == height - 1 else { continue }
+                            let blockRows = UInt32(y % factor + 1)
+                            let outRow = target + (y / factor) * outWidth * 3
+                            for column in 0..<outWidth {
+                                let count = UInt32(min(column * factor + factor, width) - column * factor) * blockRows
+                                for channel in 0..<3 {
+                                    outRow[column * 3 + channel] = UInt8((sum[column * 3 + channel] + count / 2) / count)
+                                }
+                            }
+                            sum.update(repeating: 0, count: outWidth * 3)
+                        }
+                    }
+                }
+            }
+        }
+        if let badFilter { throw .corrupt(file: source, detail: "PNG row filter \(badFilter) is not 0-4") }
+        return PixelImage(width: outWidth, height: outHeight, layout: .rgb, pixels: out)
+    }
+
     /// Reverses one row's filter in place (PNG spec §9); false for an unknown filter type.
     @inline(__always)
     private static func unfilter(

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ExifMetadata
 import Imaging
 import TerminalUI
 
@@ -64,17 +65,23 @@ public final class ThumbnailCache: @unchecked Sendable {
         ready[key] = value
     }
 
-    /// Decodes at reduced scale (JPEG DCT scaling, WebP rescaling) just large enough for the box, then encodes.
+    /// Decodes upright at reduced scale (JPEG DCT scaling, WebP rescaling, PNG block averaging) just large enough
+    /// for the box, then encodes.
     static func make(_ key: Key) -> Result<Thumbnail, ImagingError> {
         Result { () throws(ImagingError) -> Thumbnail in
             let size = TerminalSize(columns: key.columns, rows: key.rows, cellWidth: key.cellWidth, cellHeight: key.cellHeight)
             let header = try ImageHeader.read(path: key.path)
+            // A photo's EXIF turns it upright; unreadable EXIF shows the pixels as stored rather than no thumbnail.
+            let exifOrientation = (try? ExifFacts.read(from: key.path))?.orientation ?? 1
+            let orientation = (1...8).contains(exifOrientation) ? exifOrientation : 1
+            let upright = header.uprightSize(orientation: orientation)
             let box = Thumbnail.fit(
-                imageWidth: header.width, imageHeight: header.height, columns: key.columns, rows: key.rows, mode: key.mode,
-                size: size)
+                imageWidth: upright.width, imageHeight: upright.height, columns: key.columns, rows: key.rows,
+                mode: key.mode, size: size)
             // minimumSide keeps the short side at least the box's: DCT scaling never goes below what is shown.
-            let shortSide = header.width <= header.height ? box.width : box.height
-            let image = try ImageDecoder.decode(path: key.path, layout: .rgb, minimumSide: max(shortSide, 1))
+            let shortSide = upright.width <= upright.height ? box.width : box.height
+            let image = try ImageDecoder.decode(
+                path: key.path, layout: .rgb, orientation: orientation, minimumSide: max(shortSide, 1))
             return try Thumbnail.make(image, mode: key.mode, columns: key.columns, rows: key.rows, size: size)
         }
     }

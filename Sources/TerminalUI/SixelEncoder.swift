@@ -27,38 +27,43 @@ public enum SixelEncoder {
             let red = levels[color / 36] * 100 / 255, green = levels[color / 6 % 6] * 100 / 255, blue = levels[color % 6] * 100 / 255
             out += Array("#\(color);2;\(red);\(green);\(blue)".utf8)
         }
-        var bits = [UInt8](repeating: 0, count: width)
+        // One bit row per colour, filled in a single pass over the band (not one pass per colour used).
+        var planes = [UInt8](repeating: 0, count: 216 * width)
         var used = [Bool](repeating: false, count: 216)
         var bandTop = 0
-        while bandTop < height {
-            let bandRows = min(6, height - bandTop)
-            for color in 0..<216 { used[color] = false }
-            for row in 0..<bandRows {
-                let base = (bandTop + row) * width
-                for x in 0..<width { used[Int(indices[base + x])] = true }
-            }
-            var firstColor = true
-            for color in 0..<216 where used[color] {
-                for x in 0..<width { bits[x] = 0 }
+        planes.withUnsafeMutableBufferPointer { planeBuffer in
+            let plane = planeBuffer.baseAddress!
+            while bandTop < height {
+                let bandRows = min(6, height - bandTop)
                 for row in 0..<bandRows {
                     let base = (bandTop + row) * width
                     let bit = UInt8(1 << row)
-                    for x in 0..<width where Int(indices[base + x]) == color { bits[x] |= bit }
+                    for x in 0..<width {
+                        let color = Int(indices[base + x])
+                        plane[color * width + x] |= bit
+                        used[color] = true
+                    }
                 }
-                if !firstColor { out.append(UInt8(ascii: "$")) }
-                firstColor = false
-                out += Array("#\(color)".utf8)
-                appendRuns(bits, to: &out)
+                var firstColor = true
+                for color in 0..<216 where used[color] {
+                    if !firstColor { out.append(UInt8(ascii: "$")) }
+                    firstColor = false
+                    out += Array("#\(color)".utf8)
+                    let bits = UnsafeMutableBufferPointer(start: plane + color * width, count: width)
+                    appendRuns(UnsafeBufferPointer(bits), to: &out)
+                    bits.update(repeating: 0)
+                    used[color] = false
+                }
+                out.append(UInt8(ascii: "-"))
+                bandTop += 6
             }
-            out.append(UInt8(ascii: "-"))
-            bandTop += 6
         }
         out += [0x1B, UInt8(ascii: "\\")]
         return String(decoding: out, as: UTF8.self)
     }
 
     /// One colour's sixel row, repeated characters as `!<count><char>`.
-    private static func appendRuns(_ bits: [UInt8], to out: inout [UInt8]) {
+    private static func appendRuns(_ bits: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var x = 0
         while x < bits.count {
             let value = bits[x]

@@ -35,8 +35,8 @@ public struct Thumbnail: Sendable {
         var payload = ""
         var lines: [String] = []
         switch mode {
-        case .kitty: payload = KittyGraphics.encode(png: try ImageEncoder.encode(small, as: .png))
-        case .iterm: payload = ITermInlineImage.encode(png: try ImageEncoder.encode(small, as: .png), width: box.width, height: box.height)
+        case .kitty: payload = KittyGraphics.encode(png: try ImageEncoder.encodeQuickPNG(small))
+        case .iterm: payload = ITermInlineImage.encode(png: try ImageEncoder.encodeQuickPNG(small), width: box.width, height: box.height)
         case .sixel: payload = SixelEncoder.encode(small)
         case .blocks: lines = HalfBlockRenderer.render(small)
         case .none: break
