@@ -30,7 +30,8 @@ struct LocalCaptionStep: PipelineStep {
 
         let analyzers = AnalyzerSet(config: context.config.analyze, workingDirectory: context.layout.root.path)
         let captioner = FolderCaptioner(analyzers: analyzers, backupDirectory: folder.localCaptionBackups)
-        let progress = context.progress
+        let reportProgress = context.reportProgress
+        let progress: @Sendable (Int, Int) -> Void = { done, total in reportProgress(done, total, 0) }
         let report = try AsyncWork.wait {
             let result: Result<FolderCaptioner.Report, any Error>
             do { result = .success(try await captioner.caption(folder: staging, progress: progress)) } catch { result = .failure(error) }
