@@ -94,7 +94,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
-                "Configuration", "Jobs", "FolderWatch",
+                "Configuration", "Jobs", "FolderWatch", "Library", "ImageLookup", "HTTPClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -136,6 +136,7 @@ let package = Package(
         .target(name: "LookupFakes", dependencies: ["LoopbackHTTPServer", "HTTPClient", "ImageLookup"], path: "Tests/Support/LookupFakes"),
         // A manual clock for driving the engine's timers in process.
         .target(name: "TestClock", path: "Tests/Support/TestClock"),
+        .target(name: "ExiftoolReader", path: "Tests/Support/ExiftoolReader"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -170,7 +171,10 @@ let package = Package(
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock"]),
+            dependencies: [
+                "Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock", "Library", "LookupFakes",
+                "LoopbackHTTPServer", "ImageLookup", "HTTPClient", "Hashing", "XMPSidecar", "ExiftoolReader",
+            ]),
     ]
 )
 
