@@ -79,33 +79,32 @@ final class LibraryScenario: @unchecked Sendable {
         let byIQDB = Set((names(.iqdb) + names(.iqdbDownAWhile)).map { md5s[$0]! })
         let after429 = Set(names(.after429).map { md5s[$0]! })
         let downAWhile = Set(names(.iqdbDownAWhile).map { md5s[$0]! })
-        let answered = self.answered, failedCalls = self.failedCalls
-        fakes.on(.danbooru) { request in
+        fakes.on(.danbooru) { [unowned self] request in
             if let md5 = request.query["md5"] {
-                answered.withLock { $0["md5 " + md5, default: 0] += 1 }
+                self.answered.withLock { $0["md5 " + md5, default: 0] += 1 }
                 return byMD5.contains(md5) ? .json(Self.post(id: ids[md5]!, md5: md5)) : .json(Fixtures.danbooruNotFound, status: 404)
             }
             let id = request.path.firstMatch(of: /posts\/(\d+)\.json/).flatMap { Int($0.1) } ?? 0
-            answered.withLock { $0["post \(id)", default: 0] += 1 }
+            self.answered.withLock { $0["post \(id)", default: 0] += 1 }
             return .json(Self.post(id: id, md5: String(repeating: "0", count: 32)))
         }
-        fakes.on(.saucenao) { request in
+        fakes.on(.saucenao) { [unowned self] request in
             let md5 = FileDigest.hex(of: request.formParts.first { $0.name == "file" }?.data ?? Data(), algorithm: .md5)
-            if after429.contains(md5), failedCalls.withLock({ $0["429 " + md5, default: 0] += 1; return $0["429 " + md5]! }) == 1 {
+            if after429.contains(md5), self.failedCalls.withLock({ $0["429 " + md5, default: 0] += 1; return $0["429 " + md5]! }) == 1 {
                 return .html(Fixtures.saucenaoShortLimitHTML, status: 429)
             }
-            answered.withLock { $0["saucenao " + md5, default: 0] += 1 }
+            self.answered.withLock { $0["saucenao " + md5, default: 0] += 1 }
             let results = bySauce.contains(md5)
                 ? "[\(Fixtures.saucenaoDanbooruResult(similarity: "94.56", danbooruID: ids[md5]!, gelbooruID: nil))]" : "null"
             return .json(Fixtures.saucenao(results: results, shortLimit: "200", longLimit: "10000", shortRemaining: 199, longRemaining: 9999))
         }
-        fakes.on(.iqdb) { request in
+        fakes.on(.iqdb) { [unowned self] request in
             let md5 = FileDigest.hex(of: request.formParts.first { $0.name == "file" }?.data ?? Data(), algorithm: .md5)
             // Down for the first lookup of these images (every HTTP attempt of it), up for the retry round.
-            if downAWhile.contains(md5), failedCalls.withLock({ $0["iqdb " + md5, default: 0] += 1; return $0["iqdb " + md5]! }) <= 3 {
+            if downAWhile.contains(md5), self.failedCalls.withLock({ $0["iqdb " + md5, default: 0] += 1; return $0["iqdb " + md5]! }) <= 3 {
                 return .html("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", status: 503)
             }
-            answered.withLock { $0["iqdb " + md5, default: 0] += 1 }
+            self.answered.withLock { $0["iqdb " + md5, default: 0] += 1 }
             guard byIQDB.contains(md5), let id = ids[md5] else { return .html(Fixtures.iqdbNoMatch) }
             return .html(Fixtures.iqdbPage(tables: Fixtures.iqdbCard(
                 "Best match", href: "//danbooru.donmai.us/posts/\(id)", size: "64×80", rating: "Safe", similarity: 93)))
