@@ -28,7 +28,7 @@ import Testing
     /// Review batch folders of the drop waiting in review/.
     static func waitingBatches(_ root: URL) -> [URL] {
         let review = root.appendingPathComponent("review")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: review.path)) ?? []).sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: review.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
             .map { review.appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent(".sluice-batch.json").path) }
     }

@@ -25,7 +25,8 @@ struct LibraryReviewBatches {
     }
 
     private func folders(in parent: URL) -> [URL] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        // Dot names are staging folders still being written.
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []).filter { !$0.hasPrefix(".") }
         return names.sorted().map { parent.appendingPathComponent($0, isDirectory: true) }.filter { Self.runID(of: $0) == runID }
     }
 
