@@ -94,7 +94,8 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
-                "Configuration", "Jobs", "FolderWatch", "DuplicateSearch", "ImageAnalyzers",
+                "Configuration", "Jobs", "FolderWatch", "DuplicateSearch", "ImageAnalyzers", "Library", "ImageLookup",
+                "HTTPClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -138,6 +139,7 @@ let package = Package(
         .target(name: "TestClock", path: "Tests/Support/TestClock"),
         // Runs a real command-line tool from a test and collects its output.
         .target(name: "ToolRun", path: "Tests/Support/ToolRun"),
+        .target(name: "ExiftoolReader", path: "Tests/Support/ExiftoolReader"),
         .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
         .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -174,7 +176,10 @@ let package = Package(
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "ReviewScreen", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "Hashing", "TestClock", "ToolRun"]),
+            dependencies: [
+                "Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock", "Library", "LookupFakes",
+                "LoopbackHTTPServer", "ImageLookup", "HTTPClient", "Hashing", "XMPSidecar", "ExiftoolReader", "ToolRun",
+            ]),
     ]
 )
 

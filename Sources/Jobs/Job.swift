@@ -19,6 +19,8 @@ public struct Job: Codable, Equatable, Sendable {
     /// The preset the job runs with, fixed when it started (nil for jobs written before this record existed).
     public var preset: PresetRecord?
     public var progress: Progress
+    /// Library profile: per-stage counters and rates, saved at most once a second while the stages run.
+    public var library: LibraryProgress?
     public var artifacts: Artifacts
     public var log: [LogEntry]
 
@@ -53,6 +55,8 @@ public struct Job: Codable, Equatable, Sendable {
         public var unmatchedResultFiles: [String]?
         /// B (local): images the analyzer gave no caption, each with the reason.
         public var notCaptioned: [NotCaptioned]?
+        /// Library profile: the manifest and the error report of the finished drop.
+        public var libraryReport: String?
         /// Free-form facts of older job files; read once into the typed fields above, never written.
         public var extras: [String: String]?
         public init() {}
@@ -128,7 +132,7 @@ public struct Job: Codable, Equatable, Sendable {
     /// What the job waits for, in words for `sluice status`.
     public var waitingFor: String? {
         switch machine.status {
-        case .waitingManual, .waitingDownload: machine.waitReason
+        case .waitingManual, .waitingDownload, .waitingExternal: machine.waitReason
         case .paused: "paused: `sluice resume \(id)` continues"
         case .failed: machine.failure
         default: nil

@@ -13,6 +13,10 @@ public enum JobDecisions {
         case resultTaken(zip: String, origin: String, summary: String)
         /// Time passed: a wait for the auto-tagger's result may have run out.
         case tick(now: Date, resultTimeout: TimeInterval)
+        /// Time passed: a wait for a service (WAITING_EXTERNAL) may be over.
+        case clock(now: Date)
+        /// A library review batch was approved (RESUME, or moved to reviewed/): the job's stages run again.
+        case reviewBatchApproved(origin: String)
     }
 
     /// A line for the job's log.
@@ -47,6 +51,15 @@ public enum JobDecisions {
             job.artifacts.resultZipOrigin = origin
             _ = job.machine.event(.resume)
             return (job, [Line(level: .info, message: summary)])
+        case .clock(let now):
+            guard job.status == .waitingExternal, let resumeAt = job.machine.resumeAt, now >= resumeAt else { return (job, []) }
+            let reason = job.machine.waitReason ?? ""
+            _ = job.machine.event(.resume)
+            return (job, [Line(level: .info, message: "resumed: the wait is over (\(reason))")])
+        case .reviewBatchApproved(let origin):
+            guard job.status == .waitingManual || job.status == .waitingExternal else { return (job, []) }
+            _ = job.machine.event(.resume)
+            return (job, [Line(level: .info, message: "resumed by \(origin)")])
         case .tick(let now, let timeout):
             guard job.status == .waitingDownload && job.step == .waitForResult, let started = job.artifacts.waitStartedAt,
                 now.timeIntervalSince(started) > timeout

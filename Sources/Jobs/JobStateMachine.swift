@@ -1,7 +1,12 @@
+import Foundation
+
 /// What a step's run returned.
 public enum StepOutcome: Equatable, Sendable {
     case success
     case wait(String)
+    /// Wait for a service until `until` (a quota reset, a retry round), whatever the step's kind; the engine's clock
+    /// resumes the job then (`JobDecisions.Event.clock`).
+    case waitUntil(Date, String)
     case fail(String)
 }
 
@@ -37,6 +42,8 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
     public private(set) var failure: String?
     /// The status a paused job returns to when resumed.
     public private(set) var statusBeforePause: JobStatus?
+    /// When a job waiting for a service (WAITING_EXTERNAL) may go on.
+    public private(set) var resumeAt: Date?
     public let plan: StepPlan
 
     public init(
@@ -56,7 +63,7 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
         switch status {
         case .queued, .running: .runStep(step)
         case .waitingManual: .waitForUser(waitReason ?? "")
-        case .waitingDownload: .waitForFile(waitReason ?? "")
+        case .waitingDownload, .waitingExternal: .waitForFile(waitReason ?? "")
         case .completed: .complete
         case .failed: .fail(failure ?? "")
         case .paused, .stopped: .none
@@ -78,9 +85,10 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
                 status = statusBeforePause ?? .running
                 statusBeforePause = nil
                 return pendingAction
-            case .waitingManual, .waitingDownload:
+            case .waitingManual, .waitingDownload, .waitingExternal:
                 status = .running
                 waitReason = nil
+                resumeAt = nil
                 return .runStep(step)
             default:
                 return .none
@@ -127,6 +135,11 @@ public struct JobStateMachine: Codable, Equatable, Sendable {
             waitReason = reason
             status = step.kind == .externalWait ? .waitingDownload : .waitingManual
             return step.kind == .externalWait ? .waitForFile(reason) : .waitForUser(reason)
+        case .waitUntil(let date, let reason):
+            waitReason = reason
+            resumeAt = date
+            status = .waitingExternal
+            return .waitForFile(reason)
         case .fail(let message):
             failure = message
             status = .failed

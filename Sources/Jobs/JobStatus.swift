@@ -5,6 +5,8 @@ public enum JobStatus: String, Codable, CaseIterable, Sendable {
     case paused = "PAUSED"
     case waitingManual = "WAITING_MANUAL"
     case waitingDownload = "WAITING_DOWNLOAD"
+    /// Waits for a service until a known time (SauceNAO's daily quota resets, a service that was down is retried).
+    case waitingExternal = "WAITING_EXTERNAL"
     case completed = "COMPLETED"
     case failed = "FAILED"
     case stopped = "STOPPED"
@@ -14,4 +16,7 @@ public enum JobStatus: String, Codable, CaseIterable, Sendable {
 
     /// Completed, failed and stopped jobs run nothing until retried.
     public var isFinished: Bool { self == .completed || self == .failed || self == .stopped }
+
+    /// Waiting for the user, a file or a service.
+    public var isWaiting: Bool { self == .waitingManual || self == .waitingDownload || self == .waitingExternal }
 }

@@ -22,6 +22,10 @@ public enum Step: String, Codable, CaseIterable, Sendable {
     case finalZip = "final_zip"
     /// J: completed.
     case done
+    /// Library profile: every batch of the drop through scan → lookup → review → sidecar → categorize → organize,
+    /// then the manifest and the error report. Waits for review batches and for SauceNAO's quota without blocking
+    /// the batches that can go on.
+    case libraryStages = "library_stages"
 
     public enum Kind: String, Codable, Sendable {
         case auto = "AUTO"
@@ -51,6 +55,7 @@ public enum Step: String, Codable, CaseIterable, Sendable {
         case .finalCleanup: "H final cleanup"
         case .finalZip: "I final zip"
         case .done: "J done"
+        case .libraryStages: "library stages"
         }
     }
 }

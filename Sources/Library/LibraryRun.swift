@@ -71,6 +71,9 @@ public final class LibraryRun {
 
     public var checkpointPath: String { stateFolder + "/checkpoint.jsonl" }
 
+    /// Every image's record as it stands now (for a job engine's progress and waits), in path order.
+    public var images: [ImageRecord] { records.values.sorted { $0.path < $1.path } }
+
     /// Runs every stage that can progress and writes the manifest and error report; returns the report.
     public func run() async throws -> RunReport {
         do {

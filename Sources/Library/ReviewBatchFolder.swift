@@ -39,7 +39,7 @@ public struct ReviewBatchFolder: Sendable {
         var review = "# Review: \(dropName), batch \(batch + 1)\n\n"
         review += "Edit `<image>.tags.txt` (one `category:tag` per line) to change an image's tags; delete it to reject them\n"
         review += "(the image is still organized, untagged). Then touch `RESUME` here, or move this folder to reviewed/,\n"
-        review += "and run `sluice library run` on the drop again.\n\n| image | source | similarity | why it waits |\n|---|---|---|---|\n"
+        review += "and the daemon goes on (after `sluice library run`, run it again).\n\n| image | source | similarity | why it waits |\n|---|---|---|---|\n"
         for item in items {
             let name = NumberedName.free(for: (item.record.path as NSString).lastPathComponent) { taken.contains($0.lowercased()) }
             taken.insert(name.lowercased())

@@ -32,7 +32,7 @@ public struct DatasetProfile: Profile {
         case .review: ReviewStep()
         case .finalCleanup: FinalCleanupStep()
         case .finalZip: FinalZipStep()
-        case .done: nil
+        case .done, .libraryStages: nil
         }
     }
 }

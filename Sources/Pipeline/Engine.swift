@@ -80,7 +80,7 @@ public final class Engine {
     public func summaryLine() -> String {
         let jobs = (try? store.all().jobs) ?? []
         let running = jobs.filter(\.status.isRunnable).count
-        let waiting = jobs.filter { $0.status == .waitingManual || $0.status == .waitingDownload }.count
+        let waiting = jobs.filter(\.status.isWaiting).count
         return "\(layout.root.lastPathComponent): \(running) running, \(waiting) waiting for you"
     }
 
@@ -94,6 +94,7 @@ public final class Engine {
         guard !isPaused else { return }
         let jobs = try currentJobs()
         try applyReviewMarkers(jobs)
+        applyLibraryWaits(try currentJobs())
         failTimedOutWaits(try currentJobs())
         takeResults(try currentJobs(), isSettled: isSettled)
         try adoptDrops(in: layout.inbox, folderName: "inbox", jobs: try currentJobs(), isSettled: isSettled)
@@ -143,6 +144,8 @@ public final class Engine {
                 if folderName == "reviewed", let tagged = ReviewLocator.jobID(taggedIn: url), waitingInReview.contains(tagged) {
                     continue
                 }
+                // A library review batch moved to reviewed/ is an approval its job reads, not a new drop.
+                if folderName == "reviewed", LibraryReviewBatches.runID(of: url) != nil { continue }
             } else if !DatasetFiles.isImage(name) {
                 let hasImageTwin = name.lowercased().hasSuffix(".txt") && names.contains { other in
                     DatasetFiles.isImage(other) && (other as NSString).deletingPathExtension == (name as NSString).deletingPathExtension
@@ -154,7 +157,7 @@ public final class Engine {
             }
             guard isSettled(url) else { continue }
             let dataset = isDirectory.boolValue ? name : (name as NSString).deletingPathExtension
-            let profile = profiles[0]
+            let profile = profiles.first { $0.name == config.profile.rawValue } ?? profiles[0]
             let plan = profile.plan(for: folderName == "reviewed" ? .reviewed : .inbox, config: config)
             var job = Job(
                 id: store.newID(dataset: dataset, now: now()), dataset: dataset, profile: profile.name, origin: origin, plan: plan,
@@ -223,7 +226,7 @@ public final class Engine {
             job.record(.info, "waiting: \(reason)", at: now())
             logger.notice("waiting: \(reason)", metadata: ["job": "\(job.id)"])
             if (try? jobConfig(job))?.notify.desktop == true { DesktopNotifier.notify(title: "Sluice: \(job.dataset) waits for you", body: reason) }
-        case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? "")")
+        case .complete: record(&job, .info, "COMPLETED: \(job.artifacts.finalZip ?? job.artifacts.libraryReport ?? "")")
         default: break
         }
         trySave(job)
@@ -234,7 +237,7 @@ public final class Engine {
     /// The worker of the job's current step, from the job's own profile.
     private func worker(for job: Job) -> (any PipelineStep)? {
         let profile = profiles.first { $0.name == job.profile }
-        return profile?.worker(for: job.step, tools: StepTools(inspectImage: inspectImage, stripMetadata: stripMetadata))
+        return profile?.worker(for: job.step, tools: StepTools(inspectImage: inspectImage, stripMetadata: stripMetadata, logger: logger))
     }
 
     /// The config a job runs with: the snapshot taken when it was created, keys added since taking their defaults.

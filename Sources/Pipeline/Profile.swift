@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Jobs
+import Logging
 
 /// The seam between the engine and what a job does. A profile is an ordered list of steps, each with its kind
 /// (`Step.Kind`: automatic, waiting for the user, waiting for a file), and the worker that does each step. The engine
@@ -31,4 +32,6 @@ public enum DropEntry: String, Sendable {
 public struct StepTools: Sendable {
     public let inspectImage: @Sendable (String) throws -> ImageFacts
     public let stripMetadata: @Sendable (String, URL) throws -> String?
+    /// The engine's log, for steps that report as they go (a line per library batch).
+    public let logger: Logger
 }

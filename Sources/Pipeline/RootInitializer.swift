@@ -17,16 +17,19 @@ public enum RootInitializer {
 
     /// Creates the root; refuses to overwrite an existing config.
     @discardableResult
-    public static func initialize(_ layout: RootLayout, userDownloads: String? = DefaultConfigFile.userDownloadDirectory()) throws -> URL {
+    public static func initialize(
+        _ layout: RootLayout, profile: SluiceConfig.Profile = .dataset, userDownloads: String? = DefaultConfigFile.userDownloadDirectory()
+    ) throws -> URL {
         if FileManager.default.fileExists(atPath: layout.configFile.path) {
             throw Failure.configExists(layout.configFile.path)
         }
-        for folder in [layout.root] + layout.userFolders {
+        for folder in [layout.root] + layout.folders(for: profile) {
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
                 throw Failure.cannotCreate(folder.path, error.localizedDescription)
             }
         }
-        let text = DefaultConfigFile.text(extraDownloadDirectories: userDownloads.map { [$0] } ?? [])
+        let text = profile == .library
+            ? DefaultConfigFile.libraryText() : DefaultConfigFile.text(extraDownloadDirectories: userDownloads.map { [$0] } ?? [])
         guard FileManager.default.createFile(atPath: layout.configFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw Failure.cannotCreate(layout.configFile.path, "write failed")
         }

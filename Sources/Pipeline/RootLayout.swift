@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import Jobs
 
@@ -21,8 +22,15 @@ public struct RootLayout: Sendable, Equatable {
     /// The folders `sluice init` creates, in the order the README lists them.
     public var userFolders: [URL] { [inbox, toAutotag, downloads, review, reviewed, final, state] }
 
+    /// The folders of a library root (`sluice init --profile library`): no auto-tagger round trip.
+    public var libraryFolders: [URL] { [inbox, review, reviewed, final, state] }
+
+    /// The folders of `profile`'s root.
+    public func folders(for profile: SluiceConfig.Profile) -> [URL] { profile == .library ? libraryFolders : userFolders }
+
+    /// A root has its config and the folders both profiles share (a library root has no to-autotag/ or downloads/).
     public var isInitialized: Bool {
-        userFolders.allSatisfy { FileManager.default.fileExists(atPath: $0.path) }
+        FileManager.default.fileExists(atPath: configFile.path) && libraryFolders.allSatisfy { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     private func folder(_ name: String) -> URL { root.appendingPathComponent(name, isDirectory: true) }

@@ -67,13 +67,25 @@ public struct RootLoop: Service {
             while (try? await clock.sleep(for: tickInterval)) != nil { continuation.yield(.tick) }
         }
         var watcher: Task<Void, Never>?
+        /// A one-shot tick at the earliest time a waiting job may go on (a quota reset, a retry round).
+        var wakeUp: (at: Date, task: Task<Void, Never>)?
         defer {
             ticker.cancel()
             watcher?.cancel()
+            wakeUp?.task.cancel()
         }
         if watches { watcher = try startWatching(state.engine.config, on: executor) }
         logger.info("watching \(layout.root.path)")
         state.work(announcingReady: true)
+        func scheduleWakeUp() {
+            guard let at = state.engine.nextWakeUp(), at != wakeUp?.at else { return }
+            wakeUp?.task.cancel()
+            let delay = max(0, at.timeIntervalSince(state.engine.now()))
+            wakeUp = (at, Task(executorPreference: executor) { [clock, continuation] in
+                if (try? await clock.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up))))) != nil { continuation.yield(.tick) }
+            })
+        }
+        scheduleWakeUp()
         for await event in events {
             if Task.isCancelled { break }
             switch event {
@@ -94,13 +106,16 @@ public struct RootLoop: Service {
             case .controlRequest, .tick: break
             }
             state.work()
+            scheduleWakeUp()
         }
     }
 
     /// Starts the drop detector with the config's watch settings; its events are posted to this loop.
     private func startWatching(_ config: SluiceConfig, on executor: ThreadExecutor) throws -> Task<Void, Never> {
         let force = config.watch.forcePolling
-        var drops = [layout.inbox, layout.reviewed, layout.downloads].map { WatchedDirectory($0, recursive: true, forcePolling: force) }
+        // A library root has no downloads/.
+        var drops = [layout.inbox, layout.reviewed, layout.downloads].filter { FileManager.default.fileExists(atPath: $0.path) }
+            .map { WatchedDirectory($0, recursive: true, forcePolling: force) }
         for extra in config.downloads.extraDirectories {
             let url = URL(fileURLWithPath: (extra as NSString).expandingTildeInPath)
             if FileManager.default.fileExists(atPath: url.path) {

@@ -23,6 +23,10 @@ public struct StatusReport: Codable, Sendable {
         public let progressDone: Int
         public let progressTotal: Int
         public let finalZip: String?
+        /// Library jobs: per-stage counts, API calls, cache hits, rate and ETA (nil for datasets).
+        public let library: LibraryProgress?
+        /// Library jobs: the manifest and error report once written.
+        public let report: String?
         public let updatedAt: Date
         public let lastMessage: String?
         /// The running step's live figures (rate, MB/s, ETA), from the job folder's progress file.
@@ -42,7 +46,8 @@ public struct StatusReport: Codable, Sendable {
                     JobStatusLine(
                         id: job.id, dataset: job.dataset, status: job.status.rawValue, step: job.step.label,
                         stepKind: job.step.kind.rawValue, waitingFor: job.waitingFor, progressDone: job.progress.done,
-                        progressTotal: job.progress.total, finalZip: job.artifacts.finalZip, updatedAt: job.updatedAt,
+                        progressTotal: job.progress.total, finalZip: job.artifacts.finalZip, library: job.library,
+                        report: job.artifacts.libraryReport, updatedAt: job.updatedAt,
                         lastMessage: job.log.last?.message, live: liveFigures(of: job, in: store))
                 },
                 problems: problems.map(\.description))
@@ -71,7 +76,7 @@ public struct StatusReport: Codable, Sendable {
         for root in roots {
             let daemon = root.daemonPID.map { "daemon pid \($0)" } ?? "no daemon running"
             out += "\(root.root)  (\(daemon)\(root.paused ? ", PAUSED by \(root.root)/PAUSE" : ""))\n"
-            if root.jobs.isEmpty { out += "  no jobs: drop a dataset folder into inbox/\n" }
+            if root.jobs.isEmpty { out += "  no jobs: drop a folder (or images) into inbox/\n" }
             for job in root.jobs {
                 var line = "  \(job.id)  \(job.status)  \(job.step)"
                 if let live = job.live {
@@ -82,6 +87,8 @@ public struct StatusReport: Codable, Sendable {
                 out += line + "\n"
                 if let waiting = job.waitingFor { out += "      \(job.status == "FAILED" ? "error" : "waits for"): \(waiting)\n" }
                 if let zip = job.finalZip { out += "      final zip: \(zip)\n" }
+                for line in job.library?.lines ?? [] { out += "      \(line)\n" }
+                if let report = job.report { out += "      report: \(report)\n" }
             }
             for problem in root.problems { out += "  ! \(problem)\n" }
         }

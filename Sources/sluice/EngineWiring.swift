@@ -11,7 +11,8 @@ enum EngineWiring {
             layout: layout, config: config,
             captionRules: { config, layout in try PresetCaptionRules(config: config, root: layout.root) },
             inspectImage: ImageInspection.facts(ofImageAt:),
-            logger: logger, progress: ProgressLine.isTerminal ? ProgressLine() : nil)
+            logger: logger, progress: ProgressLine.isTerminal ? ProgressLine() : nil,
+            profiles: [DatasetProfile(), LibraryProfile(makeLookup: LibraryProfile.standardLookup(version: SluiceVersion.current))])
     }
 
     /// The engine's log: swift-log, one line per event (the executable's bootstrap picks the terminal or journald form).

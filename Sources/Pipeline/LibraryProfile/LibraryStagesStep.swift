@@ -1,0 +1,116 @@
+import Configuration
+import Foundation
+import HTTPClient
+import ImageLookup
+import Jobs
+import Library
+import Logging
+
+/// Library profile: every batch of the drop through the library stages (`LibraryRun`), then the wait that fits what
+/// is left: SauceNAO's spent quota or a service that was down (WAITING_EXTERNAL until a known time), batches in
+/// review/ (WAITING_MANUAL until RESUME or a move to reviewed/), or the manifest and error report when all is done.
+/// Each run starts a fresh `LibraryRun` over the same checkpoint, so a rerun after a wait, a restart or a kill -9
+/// repeats nothing already recorded.
+struct LibraryStagesStep: PipelineStep {
+    /// How a quota wait starts in an image's lookup outcome (`LibraryRun` writes it).
+    static let quotaPrefix = "SauceNAO daily limit reached"
+    /// How a "service was down, retry later" wait starts.
+    static let retryPrefix = "retry later"
+    /// Progress is saved into job.json at most this often.
+    static let progressInterval: TimeInterval = 1
+
+    let time: any TimeSource
+    let makeLookup: LibraryProfile.MakeLookup
+    let logger: Logger
+
+    func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
+        let drop = context.folder.libraryDrop(named: job.dataset)
+        let lookup = try makeLookup(context.config, context.layout, time)
+        let jobID = job.id
+        let logger = self.logger
+        let options = LibraryRunOptions(drop: drop.path, root: context.layout.root.path, config: context.config)
+        let run = Handed(
+            LibraryRun(options: options, lookup: lookup, time: time, log: { logger.info("\($0)", metadata: ["job": "\(jobID)"]) }))
+        let batches = try run.value.prepare()
+        let started = Date()
+        let finishedAtStart = run.value.images.count(where: \.isFinished)
+        var saved = Date.distantPast
+        func saveProgress(_ job: inout Job, force: Bool) throws {
+            guard force || Date().timeIntervalSince(saved) >= Self.progressInterval else { return }
+            let progress = LibraryProgress.of(run.value.images, finishedAtStart: finishedAtStart, elapsed: Date().timeIntervalSince(started))
+            job.library = progress
+            job.progress = Job.Progress(done: progress.finished, total: progress.total)
+            try context.checkpoint(job)
+            saved = Date()
+        }
+        try saveProgress(&job, force: true)
+        for batch in batches {
+            if context.isCancelled() { throw StepInterrupted() }
+            try BlockingTask.run { try await run.value.process(batch: batch) }
+            try saveProgress(&job, force: false)
+        }
+        try saveProgress(&job, force: true)
+        return try outcome(&job, run.value, lookup: lookup, context)
+    }
+
+    /// What the job does next, from its images' records.
+    private func outcome(_ job: inout Job, _ run: LibraryRun, lookup: LookupSession?, _ context: StepContext) throws -> StepOutcome {
+        let images = run.images
+        let lookupWaits = images.filter { $0.outcome(.lookup)?.status == .waiting }
+        let quotaWaits = lookupWaits.filter { $0.outcome(.lookup)?.detail?.hasPrefix(Self.quotaPrefix) == true }
+        let retryWaits = lookupWaits.count - quotaWaits.count
+        let reviewFolders = LibraryReviewBatches(layout: context.layout, runID: run.jobID).waiting
+        let reviewNote = reviewFolders.isEmpty
+            ? "" : "; \(reviewFolders.count) batch(es) wait for you in " + reviewFolders.map { "review/\($0)/" }.joined(separator: ", ")
+        if !quotaWaits.isEmpty {
+            var until = context.now().addingTimeInterval(60)
+            if let lookup, case .dailyLimitReached(let reset) = try BlockingTask.run({ await lookup.pacerState.decision(at: time.now) }) {
+                until = reset
+            }
+            return .waitUntil(
+                until, "\(Self.quotaPrefix); resumes at \(Self.clockTime(until)) (\(quotaWaits.count) image(s) wait)\(reviewNote)")
+        }
+        if retryWaits > 0 {
+            let until = context.now().addingTimeInterval(context.config.library.lookupRetryMinutes * 60)
+            return .waitUntil(until, "\(retryWaits) lookup(s) met a service that was down; retried at \(Self.clockTime(until))\(reviewNote)")
+        }
+        if !reviewFolders.isEmpty {
+            let waiting = images.count { $0.outcome(.review)?.status == .waiting }
+            return .wait(
+                "\(waiting) image(s) wait for review in " + reviewFolders.map { "review/\($0)/" }.joined(separator: ", ")
+                    + ": edit <image>.tags.txt (delete it to reject the tags), then touch RESUME in the folder or move it to reviewed/")
+        }
+        if images.contains(where: { $0.outcome(.review)?.status == .waiting }) {
+            // A batch folder was approved since the stages ran (or removed): run them again to read it.
+            return .waitUntil(context.now(), "reading the review decisions")
+        }
+        let report = try BlockingTask.run { [run = Handed(run)] in try await run.value.finish() }
+        let folder = Self.reportFolder(of: report, root: context.layout.root)
+        job.artifacts.libraryReport = "manifest \(folder)/manifest.json, errors \(folder)/errors.txt"
+        let stuck = images.filter { !$0.isFinished }
+        if !stuck.isEmpty {
+            return .fail(
+                "\(stuck.count) image(s) failed a stage after lookup (see \(folder)/errors.txt); `sluice retry \(job.id)` tries them again")
+        }
+        job.record(
+            .info,
+            "\(report.counters.finished)/\(report.counters.total) organized, \(report.counters.skipped) skipped, "
+                + "\(report.counters.refused) refused, \(report.counters.failed) with a failure",
+            at: context.now())
+        return .success
+    }
+
+    /// The folder `LibraryRun.finish()` wrote the report into: the newest `.sluice/reports/<run id>-<time>/`.
+    static func reportFolder(of report: RunReport, root: URL) -> String {
+        let reports = root.appendingPathComponent(".sluice/reports", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: reports.path)) ?? []
+        let newest = names.filter { $0.hasPrefix(report.job + "-") }.max() ?? report.job
+        return reports.appendingPathComponent(newest).path
+    }
+
+    static func clockTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+}
