@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 
 extension JobFolder {
     /// A library job's drop: `source/<drop name>/`, so review folders and reports carry the name the user gave it.
