@@ -171,7 +171,7 @@ let package = Package(
             name: "LibraryTests",
             dependencies: [
                 "Library", "LookupFakes", "LoopbackHTTPServer", "Configuration", "ImageLookup", "HTTPClient", "XMPSidecar", "Imaging",
-                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync", "RsyncDaemon",
+                "Hashing", "ContentAnalysis", "CategoryLearning", "NASSync", "RsyncDaemon", "ExiftoolReader",
             ]),
         .testTarget(name: "ReviewTests", dependencies: ["ReviewSession", "ReviewScreen", "TerminalUI", "Jobs", "Imaging"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Configuration
+import ExiftoolReader
 import Foundation
 import Hashing
 import Library
@@ -208,28 +209,5 @@ struct LibraryRunTests {
         let report = try await workspace.run(config, drop: second)
         #expect(report.images.first?.outcome(.organize)?.detail == "the same bytes were already there")
         #expect(workspace.finalTree().count == 3)
-    }
-}
-
-/// The real exiftool's view of a file.
-enum ExiftoolReader {
-    static func fields(of path: String) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/exiftool")
-        process.arguments = ["-j", "-G1", "-struct", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first ?? [:]
-    }
-
-    static func list(_ value: Any?) -> [String] {
-        switch value {
-        case let array as [Any]: array.map { "\($0)" }
-        case nil: []
-        case let single?: ["\(single)"]
-        }
     }
 }

@@ -1,5 +1,6 @@
 import CategoryLearning
 import Configuration
+import ExiftoolReader
 import Foundation
 import Library
 import RsyncDaemon
