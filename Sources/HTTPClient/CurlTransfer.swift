@@ -6,7 +6,8 @@ import Synchronization
 
 /// What the libcurl callbacks write into, and the flag cancellation raises.
 final class TransferState: @unchecked Sendable {
-    // Only the transfer's own thread touches these while curl_easy_perform runs.
+    // Safe: the mutable fields are touched only by the transfer's own thread while curl_easy_perform runs; the
+    // one field other threads touch, `isCancelled`, is an atomic.
     var body = Data()
     var headers: [HTTPHeader] = []
     var bodyOverflowed = false
