@@ -14,13 +14,9 @@ public final class CorrectionStore: @unchecked Sendable {
     /// Opens or creates the database at `path`, creating its folder.
     public init(path: String) throws {
         self.path = path
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        database = try SQLiteDatabase(path: path)
-        try database.execute(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
+        database = try SQLiteDatabase.openStore(
+            path: path,
+            schema: """
             CREATE TABLE IF NOT EXISTS placements (
                 sha256 TEXT PRIMARY KEY,
                 path TEXT NOT NULL,

@@ -35,13 +35,9 @@ public final class LookupCache: @unchecked Sendable {
     /// Opens or creates the database at `path`, creating its folder.
     public init(path: String) throws {
         self.path = path
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        database = try SQLiteDatabase(path: path)
-        try database.execute(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
+        database = try SQLiteDatabase.openStore(
+            path: path,
+            schema: """
             CREATE TABLE IF NOT EXISTS lookup_cache (
                 sha256 TEXT NOT NULL,
                 service TEXT NOT NULL,

@@ -45,6 +45,16 @@ public final class SQLiteDatabase {
     deinit { sqlite3_close(handle) }
 
     /// Runs one or more statements without results.
+    /// Opens or creates a store file as Sluice keeps them: its folder made, WAL journal, `synchronous = NORMAL`
+    /// (durable at checkpoints, never corrupt), then `schema` (its `CREATE … IF NOT EXISTS` statements) applied.
+    public static func openStore(path: String, schema: String) throws -> SQLiteDatabase {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n" + schema)
+        return database
+    }
+
     public func execute(_ sql: String) throws(SQLiteError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
