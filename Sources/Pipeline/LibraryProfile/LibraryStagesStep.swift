@@ -46,7 +46,7 @@ struct LibraryStagesStep: PipelineStep {
         try saveProgress(&job, force: true)
         for batch in batches {
             if context.isCancelled() { throw StepInterrupted() }
-            try BlockingTask.run { try await run.value.process(batch: batch) }
+            try AsyncWork.wait { try await run.value.process(batch: batch) }
             try saveProgress(&job, force: false)
         }
         try saveProgress(&job, force: true)
@@ -64,7 +64,7 @@ struct LibraryStagesStep: PipelineStep {
             ? "" : "; \(reviewFolders.count) batch(es) wait for you in " + reviewFolders.map { "review/\($0)/" }.joined(separator: ", ")
         if !quotaWaits.isEmpty {
             var until = context.now().addingTimeInterval(60)
-            if let lookup, case .dailyLimitReached(let reset) = try BlockingTask.run({ await lookup.pacerState.decision(at: time.now) }) {
+            if let lookup, case .dailyLimitReached(let reset) = try AsyncWork.wait({ await lookup.pacerState.decision(at: time.now) }) {
                 until = reset
             }
             return .waitUntil(
@@ -84,7 +84,7 @@ struct LibraryStagesStep: PipelineStep {
             // A batch folder was approved since the stages ran (or removed): run them again to read it.
             return .waitUntil(context.now(), "reading the review decisions")
         }
-        let report = try BlockingTask.run { [run = Handed(run)] in try await run.value.finish() }
+        let report = try AsyncWork.wait { [run = Handed(run)] in try await run.value.finish() }
         let folder = Self.reportFolder(of: report, root: context.layout.root)
         job.artifacts.libraryReport = "manifest \(folder)/manifest.json, errors \(folder)/errors.txt"
         let stuck = images.filter { !$0.isFinished }
