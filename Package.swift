@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "bench-normalize", dependencies: ["TagNormalization"], path: "Benchmarks/bench-normalize",
             exclude: ["peer_normalize.py", "generate_captions.py", "run.sh"]),
-        .executableTarget(name: "bench-sidecar", dependencies: ["XMPSidecar", "ExifMetadata"], path: "Benchmarks/bench-sidecar"),
+        .executableTarget(name: "bench-sidecar", dependencies: ["XMPSidecar", "ExifMetadata", "Imaging"], path: "Benchmarks/bench-sidecar"),
         .executableTarget(
             name: "bench-lookup", dependencies: ["ImageLookup", "HTTPClient", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Benchmarks/bench-lookup"),
@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(name: "ZipArchiveTests", dependencies: ["ZipArchive", "SystemIO", "Hashing", "ToolRun"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata", "Hashing"]),
         .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
-        .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar"]),
+        .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar", "Imaging"]),
         .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),

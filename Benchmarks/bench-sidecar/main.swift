@@ -3,19 +3,8 @@
 // dc:description and Sluice's processed marker) for the same 300 images with 20–40 tags each.
 import ExifMetadata
 import Foundation
+import Imaging
 import XMPSidecar
-
-/// A small seeded generator so every run writes the same tags.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let imageCount = 300
 // Usage: bench-sidecar [FOLDER]; the sidecars go to a fresh folder inside FOLDER (default: the temp folder).
@@ -43,7 +32,7 @@ func vocabulary() -> [SidecarTag] {
 /// The 300 images (tiny real JPEG files) and the update each gets.
 func makeWorkload(in folder: URL) throws -> [(image: URL, update: SidecarUpdate)] {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    var random = SplitMix64(state: 0xB0_0A5E)
+    var random = SplitMix64(seed: 0xB0_0A5E)
     let words = vocabulary()
     let ratings = ["general", "sensitive", "questionable", "explicit"]
     return try (0..<imageCount).map { index in

@@ -23,24 +23,66 @@ enum Zlib {
     }
 }
 
-/// A raw deflate stream; the z_stream lives on the heap because zlib checks it never moves.
-final class Deflater {
+/// A z_stream on the heap (zlib checks it never moves) with the scratch buffer its output goes through.
+final class ZlibStream {
     private let stream: UnsafeMutablePointer<z_stream>
     private let scratch: UnsafeMutableRawBufferPointer
+    private let end: (UnsafeMutablePointer<z_stream>) -> Void
 
-    init(level: Int32 = 6, scratchSize: Int = 256 << 10) {
+    /// Sets the stream up with `start` (deflateInit2 or inflateInit2); `end` frees zlib's state at deinit.
+    init(
+        scratchSize: Int, what: String,
+        start: (UnsafeMutablePointer<z_stream>) -> Int32, end: @escaping (UnsafeMutablePointer<z_stream>) -> Void
+    ) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         scratch = .allocate(byteCount: scratchSize, alignment: 16)
-        let status = sluice_deflate_init_raw(stream, level)
-        precondition(status == Z_OK, "deflateInit2 failed (\(status)): out of memory")
+        self.end = end
+        let status = start(stream)
+        precondition(status == Z_OK, "\(what) failed (\(status)): out of memory")
     }
 
     deinit {
-        deflateEnd(stream)
+        end(stream)
         stream.deinitialize(count: 1)
         stream.deallocate()
         scratch.deallocate()
+    }
+
+    /// Hands `input` to the stream; zlib reads it during the following `step` calls.
+    func feed(_ input: UnsafeRawBufferPointer) {
+        stream.pointee.next_in = UnsafeMutablePointer(
+            mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+    }
+
+    /// Whether zlib has read all the input fed to it.
+    var inputConsumed: Bool { stream.pointee.avail_in == 0 }
+
+    /// The size of the output buffer, so a caller can tell a full chunk (more may follow) from a short one.
+    var chunkCapacity: Int { scratch.count }
+
+    /// zlib's last error message, if it set one.
+    var message: String? { stream.pointee.msg.map { String(cString: $0) } }
+
+    /// Runs one `deflate`/`inflate` call into the scratch buffer; returns its status and the bytes it produced.
+    func step(_ call: (UnsafeMutablePointer<z_stream>) -> Int32) -> (status: Int32, output: UnsafeRawBufferPointer) {
+        stream.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = uInt(scratch.count)
+        let status = call(stream)
+        let produced = scratch.count - Int(stream.pointee.avail_out)
+        return (status, UnsafeRawBufferPointer(rebasing: scratch[0..<produced]))
+    }
+}
+
+/// A raw deflate stream.
+final class Deflater {
+    private let stream: ZlibStream
+
+    init(level: Int32 = 6, scratchSize: Int = 256 << 10) {
+        stream = ZlibStream(
+            scratchSize: scratchSize, what: "deflateInit2",
+            start: { sluice_deflate_init_raw($0, level) }, end: { _ = deflateEnd($0) })
     }
 
     /// Compresses `input`, handing each produced chunk to `emit`; `finish` ends the stream.
@@ -48,21 +90,13 @@ final class Deflater {
         _ input: UnsafeRawBufferPointer, finish: Bool, emit: (UnsafeRawBufferPointer) throws(E) -> Void
     ) throws(E) {
         let flush = finish ? Z_FINISH : Z_NO_FLUSH
-        stream.pointee.next_in = UnsafeMutablePointer(
-            mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = uInt(input.count)
-        let capacity = scratch.count
+        stream.feed(input)
         while true {
-            stream.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(capacity)
-            let status = CZlib.deflate(stream, flush)
-            let produced = capacity - Int(stream.pointee.avail_out)
-            if produced > 0 {
-                try emit(UnsafeRawBufferPointer(rebasing: scratch[0..<produced]))
-            }
+            let (status, output) = stream.step { CZlib.deflate($0, flush) }
+            if !output.isEmpty { try emit(output) }
             if status == Z_STREAM_END { return }
             precondition(status == Z_OK || status == Z_BUF_ERROR, "deflate failed (\(status))")
-            if !finish && stream.pointee.avail_in == 0 && produced < capacity { return }
+            if !finish && stream.inputConsumed && output.count < stream.chunkCapacity { return }
         }
     }
 }
@@ -78,51 +112,32 @@ final class Inflater {
         case invalid(String)
     }
 
-    private let stream: UnsafeMutablePointer<z_stream>
-    private let scratch: UnsafeMutableRawBufferPointer
+    private let stream: ZlibStream
 
     init(scratchSize: Int = 256 << 10) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        scratch = .allocate(byteCount: scratchSize, alignment: 16)
-        let status = sluice_inflate_init_raw(stream)
-        precondition(status == Z_OK, "inflateInit2 failed (\(status)): out of memory")
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-        scratch.deallocate()
+        stream = ZlibStream(
+            scratchSize: scratchSize, what: "inflateInit2",
+            start: { sluice_inflate_init_raw($0) }, end: { _ = inflateEnd($0) })
     }
 
     /// Feeds `input` to the stream, handing each inflated chunk to `emit` as soon as it is produced.
     func inflate<E: Error>(
         _ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws(E) -> Void
     ) throws(E) -> Progress {
-        stream.pointee.next_in = UnsafeMutablePointer(
-            mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = uInt(input.count)
-        let capacity = scratch.count
+        stream.feed(input)
         while true {
-            stream.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(capacity)
-            let status = CZlib.inflate(stream, Z_NO_FLUSH)
-            let produced = capacity - Int(stream.pointee.avail_out)
-            if produced > 0 {
-                try emit(UnsafeRawBufferPointer(rebasing: scratch[0..<produced]))
-            }
+            let (status, output) = stream.step { CZlib.inflate($0, Z_NO_FLUSH) }
+            if !output.isEmpty { try emit(output) }
             switch status {
             case Z_STREAM_END:
                 return .ended
             case Z_OK:
-                if stream.pointee.avail_in == 0 && produced < capacity { return .needsInput }
+                if stream.inputConsumed && output.count < stream.chunkCapacity { return .needsInput }
             case Z_BUF_ERROR:
-                if stream.pointee.avail_in == 0 { return .needsInput }
+                if stream.inputConsumed { return .needsInput }
                 return .invalid("inflate made no progress")
             default:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
-                return .invalid(message)
+                return .invalid(stream.message ?? "error \(status)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Imaging
 import Testing
 
 @testable import XMPSidecar
@@ -77,18 +78,6 @@ import Testing
 
 /// Hostile and damaged sidecars: every mutation either parses and merges, or fails with a line number.
 @Suite struct SidecarFuzzTests {
-    /// A small seeded generator so fuzz runs repeat exactly.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedSidecarsNeverCrashTheParserOrTheMerge() throws {
         var seed = try XMPPacket(parsing: Array(SidecarStoreTests.darktableSidecar.utf8))
         seed.apply(SidecarUpdate(
@@ -96,7 +85,7 @@ import Testing
             source: "https://example.org/?a=1&b=2", description: "<desc> & 'quotes'", stars: 2))
         let original = seed.serialized()
         let alphabet = Array("<>/=\"'&;:!?-[] \nrdf:liBagxmlns".utf8)
-        var random = SplitMix64(state: 0xF022)
+        var random = SplitMix64(seed: 0xF022)
         var parsed = 0, rejected = 0
         for _ in 0..<1500 {
             var bytes = original
