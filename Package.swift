@@ -140,8 +140,8 @@ let package = Package(
         // Runs a real command-line tool from a test and collects its output.
         .target(name: "ToolRun", path: "Tests/Support/ToolRun"),
         .target(name: "ExiftoolReader", path: "Tests/Support/ExiftoolReader"),
-        .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching"]),
-        .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch"]),
+        .testTarget(name: "ResultMatchingTests", dependencies: ["ResultMatching", "Imaging"]),
+        .testTarget(name: "DuplicateSearchTests", dependencies: ["DuplicateSearch", "Imaging"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "LoopbackHTTPServer", .product(name: "FlyingFox", package: "FlyingFox")]),
         // A real Unix datagram socket standing in for systemd's notify socket.
         .target(name: "NotifySocketListener", path: "Tests/Support/NotifySocketListener"),
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ExifMetadata", "Hashing"]),
         .testTarget(name: "ExifMetadataTests", dependencies: ["ExifMetadata", "Imaging", "CExif", "CImageCodecs"]),
         .testTarget(name: "XMPSidecarTests", dependencies: ["XMPSidecar", "Imaging"]),
-        .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization"]),
+        .testTarget(name: "TagNormalizationTests", dependencies: ["TagNormalization", "Imaging"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
         .testTarget(name: "ContentAnalysisTests", dependencies: ["ContentAnalysis", "Imaging", "ExifMetadata", "Configuration"]),

@@ -1,3 +1,4 @@
+import Imaging
 import Testing
 @testable import DuplicateSearch
 
@@ -16,7 +17,7 @@ import Testing
 
     /// Hashes in clusters: random centres with a few bits flipped, so many pairs fall near the radius.
     private func clustered(count: Int, seed: UInt64) -> [UInt64] {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         var centres: [UInt64] = (0..<max(count / 8, 1)).map { _ in generator.next() }
         centres.append(0)
         return (0..<count).map { _ in
@@ -83,22 +84,10 @@ import Testing
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct NearDuplicateBudgetTests {
     @Test func mutuallyCloseHashesStopAtTheBudgetWithLowerBounds() {
-        var generator = SplitMix(state: 3)
+        var generator = SplitMix64(seed: 3)
         let hashes: [UInt64] = (0..<3_000).map { _ in (0..<3).reduce(UInt64(0xF0F0)) { h, _ in h ^ (1 << (generator.next() % 64)) } }
         let bounded = NearDuplicateSearch(maxDistance: 6, keep: 50, maxComparisons: 100_000).search(hashes)
         #expect(!bounded.isExhaustive)

@@ -1,18 +1,8 @@
+import Imaging
 import Testing
 
 @testable import ResultMatching
 
-/// A deterministic generator so the large tables are the same on every run.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func original(_ path: String, sha: String, _ width: Int = 1000, _ height: Int = 800, hash: UInt64) -> ManifestEntry {
     ManifestEntry(originalPath: path, sha256: sha, size: 1000, width: width, height: height, perceptualHash: hash)
@@ -102,7 +92,7 @@ struct ResultMatcherTests {
     }
 
     @Test func resultScoresHighestAgainstItsOwnManifest() {
-        var random = Seeded(state: 7)
+        var random = SplitMix64(seed: 7)
         let jobA = (0..<50).map { original("a\($0).png", sha: "a\($0)", hash: random.next()) }
         let jobB = (0..<50).map { original("b\($0).png", sha: "b\($0)", hash: random.next()) }
         let results = jobB.enumerated().map { result(ResultLayout.entryName(index: $0.offset, originalExtension: "png"), sha: $0.element.sha256, hash: $0.element.perceptualHash) }
@@ -113,7 +103,7 @@ struct ResultMatcherTests {
     }
 
     @Test func thousandEntriesMatchWellUnderASecond() {
-        var random = Seeded(state: 42)
+        var random = SplitMix64(seed: 42)
         let manifest = (0..<1000).map { index in
             original("set/img_\(index).png", sha: "sha\(index)", 1000 + index % 300, 800 + index % 200, hash: random.next())
         }

@@ -1,3 +1,4 @@
+import Imaging
 import Testing
 @testable import TagNormalization
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct PropertyTests {
     /// Builds a caption from real preset vocabulary written in messy ways: aliases, removed tags, case, underscores,
     /// escapes, weights, NBSP, empty tags, markers, duplicates, kaomoji and unknown tags.
-    static func caption(vocabulary: [String], using random: inout SeededGenerator) -> String {
+    static func caption(vocabulary: [String], using random: inout SplitMix64) -> String {
         var tokens: [String] = []
         for _ in 0..<Int.random(in: 0...40, using: &random) {
             var tag = vocabulary.randomElement(using: &random)!
@@ -28,7 +29,7 @@ import Testing
     }
 
     static func dataset(preset: Preset, seed: UInt64, count: Int) -> [String: String] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         var vocabulary = Array(preset.groups.keys).sorted()
         vocabulary += preset.replaceMap.keys.sorted() + preset.removeTags.sorted() + Array(preset.implications.keys).sorted()
         vocabulary += ["rating:general", "bad twitter id", "chinese commentary"]
