@@ -32,10 +32,13 @@ public final class FinalFolderWatcher: @unchecked Sendable {
     }
 
     /// Watches every folder under `final/` (no symlinks followed), then handles events on a thread of its own.
-    public func start() throws {
+    /// - Parameter first: runs on that thread once the watches exist and before any event is handled (the start-up
+    ///   reconcile: a move made while it runs is queued by the kernel, not missed, and handled after it).
+    public func start(first: (@Sendable () -> Void)? = nil) throws {
         try addTree("")
         running = true
         let thread = Thread { [self] in
+            first?()
             loop()
             finished.signal()
         }

@@ -1,4 +1,5 @@
 import CategoryLearning
+import LearningStream
 import Foundation
 import Glibc
 import Hashing
