@@ -75,7 +75,7 @@ struct RsyncTransferTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         let result = try await done.value
-        #expect(result.sent.count == 8)
+        #expect(result.sent.count == 16)
         let running = seen.filter { $0.state == .running && $0.transfer != nil }
         // Mid-transfer readings: part of the bytes, a rate, files done of the total, the writer's pid.
         #expect(running.contains { ($0.transfer?.percent ?? 100) < 100 && ($0.transfer?.bytesPerSecond ?? 0) > 0 }, "\(seen)")

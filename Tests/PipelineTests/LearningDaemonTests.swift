@@ -10,10 +10,9 @@ import Testing
 /// hidden placement rule the config's rules do not know are dropped into inbox/, and after each block the user's
 /// corrections are replayed as real `mv` commands under the running daemon. Lookup is off: each image's tags come
 /// from the `<image>.tags.txt` beside it, and the built-in analysis reads the pixels (the monochrome images are grey).
-///
-/// The always-run test drops 10 blocks of 20 images; `SLUICE_LEARNING_FULL=1` drops the 10 blocks of 50.
+/// The acceptance test: 500 images in 10 blocks of 50 (about 35 s).
 @Suite(.serialized) struct LearningDaemonTests {
-    static var blockSize: Int { ProcessInfo.processInfo.environment["SLUICE_LEARNING_FULL"] == nil ? 20 : 50 }
+    static let blockSize = 50
     static let blockCount = 10
 
     /// A library root whose only rule is `Fanart/{copyright}` (else Uncategorized), lookup and review off.
