@@ -166,8 +166,8 @@ let package = Package(
         // A real `rsync --daemon` on loopback for the sync tests.
         .target(name: "RsyncDaemon", path: "Tests/Support/RsyncDaemon"),
         .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon", "ToolRun"]),
-        // A generated stream of tagged images with a hidden placement rule, for the learning tests.
-        .target(name: "LearningStream", dependencies: ["CategoryLearning"], path: "Tests/Support/LearningStream"),
+        // A generated stream of tagged images with a hidden placement rule, and the user's `mv`s, for the learning tests.
+        .target(name: "LearningStream", dependencies: ["CategoryLearning", "Imaging"], path: "Tests/Support/LearningStream"),
         .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO", "LearningStream"]),
         .testTarget(
             name: "LibraryTests",

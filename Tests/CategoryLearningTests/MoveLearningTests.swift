@@ -31,23 +31,6 @@ struct MoveLearningTests {
         try Data("<x:xmpmeta/>".utf8).write(to: URL(fileURLWithPath: final + "/" + relative + ".xmp"))
     }
 
-    /// The user's `mv` commands, run by a real shell: some move the image only, some image and sidecar together.
-    func runMoves(_ moves: [(name: String, from: String, to: String)]) throws {
-        var script = "set -e\n"
-        for (index, move) in moves.enumerated() {
-            let source = "'\(final)/\(move.from)/\(move.name)'"
-            let target = "'\(final)/\(move.to)/'"
-            script += "mkdir -p \(target)\n"
-            script += index % 2 == 0 ? "mv \(source) \(target)\n" : "mv \(source) \(source.dropLast()).xmp' \(target)\n"
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-    }
-
     func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -83,7 +66,7 @@ struct MoveLearningTests {
                 if ImageStream.ruleCategory(image.tags) == wanted { rulesRight += 1 }
                 if placed != wanted { moves.append((image.name, placed, wanted)) }
             }
-            try runMoves(moves)
+            #expect(try UserMoves.replay(moves, final: final) == 0)
             expectedCorrections += moves.count
             let recorded = try waitUntil(20) { try store.corrections().count == expectedCorrections }
             let count = try store.corrections().count

@@ -92,24 +92,6 @@ import Testing
         return landed()
     }
 
-    /// The user's `mv` commands, run by a real shell: even ones (or all with `imagesOnly`) move the image alone (Sluice
-    /// moves its sidecar along), odd ones move image and sidecar together; each target folder is made just before.
-    static func replay(_ moves: [(name: String, from: String, to: String)], final: URL, imagesOnly: Bool = false) throws {
-        var script = "set -e\n"
-        for (index, move) in moves.enumerated() {
-            let source = "'\(final.path)/\(move.from)/\(move.name)'"
-            let target = "'\(final.path)/\(move.to)/'"
-            script += "mkdir -p \(target)\n"
-            script += index % 2 == 0 || imagesOnly ? "mv \(source) \(target)\n" : "mv \(source) \(source.dropLast()).xmp' \(target)\n"
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-    }
-
     static func learnedMoves(_ daemon: SluiceProcess) -> Int {
         daemon.stderr.components(separatedBy: "learning: you moved ").count - 1
     }
@@ -141,7 +123,7 @@ import Testing
                 if block == 0 { #expect(placed[image.name] == rule, "\(image.name): \(placed[image.name] ?? "nowhere") vs \(rule)") }
                 if placed[image.name] != wanted { moves.append((image.name, placed[image.name]!, wanted)) }
             }
-            try Self.replay(moves, final: final)
+            #expect(try UserMoves.replay(moves, final: final.path) == 0)
             replayed += moves.count
             // Every move is learned (and logged), and every sidecar ends beside its image.
             let learned = await eventually(timeout: 30) {
@@ -190,7 +172,7 @@ import Testing
         // While it is down: three images moved by the user, alone, into a folder that did not exist.
         let placed = Self.placements(root)
         let moved = images.prefix(3).map { (name: $0.name, from: placed[$0.name]!, to: "Kept/Best") }
-        try Self.replay(moved, final: final, imagesOnly: true)
+        #expect(try UserMoves.replay(moved, final: final.path, imagesOnly: true) == 0)
 
         daemon = try SluiceProcess(["watch", root.path])
         #expect(

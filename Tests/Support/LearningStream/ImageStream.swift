@@ -1,25 +1,11 @@
 import CategoryLearning
+import Imaging
 
 /// A generated stream of tagged images with a hidden placement rule the config's rules do not know.
 public struct ImageStream {
     public struct Image: Sendable {
         public var name: String
         public var tags: [LearningTag]
-    }
-
-    /// A small deterministic generator (SplitMix64), so the learning curve is the same on every run.
-    public struct Generator {
-        public var state: UInt64
-        public init(state: UInt64) { self.state = state }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-        public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     }
 
     public static let franchises: [(copyright: String, characters: [String])] = [
@@ -34,7 +20,7 @@ public struct ImageStream {
     public static let artists = (1...12).map { "artist \($0)" }
 
     public static func make(count: Int, seed: UInt64 = 14) -> [Image] {
-        var random = Generator(state: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { index in
             var tags: [LearningTag] = []
             if !random.chance(15) {
@@ -70,4 +56,10 @@ public struct ImageStream {
         if tags.contains(LearningTag(category: "rating", tag: "explicit")) { return "Private" }
         return ruleCategory(tags)
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<bound` (the stream's own draws, so the learning curve is the same on every run).
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
