@@ -21,14 +21,14 @@ public struct SyncProgressFile: Codable, Equatable, Sendable {
     /// The file inside a root's state folder (`.sluice/`).
     public static func path(stateFolder: String) -> String { stateFolder + "/sync-progress.json" }
 
-    /// `sync to /mnt/nas: 45% 120.3 MB at 85.2 MB/s, ETA 0:03, 30/120 files` (or `…: finished at 14:02`).
+    /// `sync to /mnt/nas: 45% 120.3 MB at 85.2 MB/s, ETA 0:03, 30/120 files` (or `…: finished at 2026-12-01 14:02`).
     public var summary: String {
         var line = "sync to \(destination): "
         switch state {
         case .running: line += transfer?.summary ?? "starting"
         case .finished, .failed, .interrupted:
             let formatter = DateFormatter()
-            formatter.dateFormat = "HH:mm"
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
             line += "\(state.rawValue) at \(formatter.string(from: updatedAt))"
         }
         return line

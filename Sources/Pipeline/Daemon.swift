@@ -5,9 +5,8 @@ import ServiceLifecycle
 import SystemIO
 
 /// `sluice watch ROOT…`: a `ServiceGroup` with one `RootLoop` per root, one `MoveLearningService` per library root
-/// that learns from moves, and the signal reader. SIGTERM or SIGINT
-/// shuts the group down gracefully (every loop stops at its next checkpoint), SIGHUP reloads every root's config,
-/// SIGUSR1 (a queued control request) wakes every root.
+/// that learns from moves, and the signal reader. SIGTERM or SIGINT shuts the group down gracefully (every loop stops
+/// at its next checkpoint), SIGHUP reloads every root's config, SIGUSR1 (a queued control request) wakes every root.
 public struct Daemon {
     public enum Failure: Error, CustomStringConvertible {
         case notARoot(String)

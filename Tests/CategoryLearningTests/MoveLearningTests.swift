@@ -121,6 +121,37 @@ struct MoveLearningTests {
         #expect(try StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened)).reconcile(manifests: []).isEmpty)
     }
 
+    @Test func movesLostInAnOverflowedQueueAreFoundByContentHash() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: final, withIntermediateDirectories: true)
+        let store = try CorrectionStore(path: root + "/.sluice/learning.sqlite")
+        let log = LogLines()
+        let watcher = try FinalFolderWatcher(recorder: CorrectionRecorder(finalFolder: final, store: store, log: { log.append($0) }))
+        let image = ImageStream.make(count: 1)[0]
+        try place(image, in: "Fanart", store: store, suggested: nil)
+        // The watcher's thread is held before it reads an event while more renames than the kernel queues
+        // (fs.inotify.max_queued_events) happen, then the user's move, whose events the kernel drops.
+        let hold = DispatchSemaphore(value: 0)
+        try watcher.start { hold.wait() }
+        defer { watcher.stop() }
+        let queued = Int((try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 16384
+        try Data().write(to: URL(fileURLWithPath: final + "/a.txt"))
+        for index in 0..<(queued / 2 + 100) {
+            #expect(rename(final + (index % 2 == 0 ? "/a.txt" : "/b.txt"), final + (index % 2 == 0 ? "/b.txt" : "/a.txt")) == 0)
+        }
+        try FileManager.default.createDirectory(atPath: final + "/Kept", withIntermediateDirectories: true)
+        #expect(rename(final + "/Fanart/" + image.name, final + "/Kept/" + image.name) == 0)
+        hold.signal()
+        #expect(waitUntil(30) { (try? store.corrections().map(\.chosenCategory)) == ["Kept"] }, "\(log.all.suffix(5))")
+        #expect(log.all.contains { $0.contains("queue overflowed") })
+        #expect(waitUntil(5) { FileManager.default.fileExists(atPath: final + "/Kept/" + image.name + ".xmp") })
+        // The folder made during the overflow is watched: a move into it is learned live.
+        try FileManager.default.createDirectory(atPath: final + "/Other", withIntermediateDirectories: true)
+        #expect(rename(final + "/Kept/" + image.name, final + "/Other/" + image.name) == 0)
+        #expect(waitUntil(10) { (try? store.corrections().count) == 2 })
+    }
+
     @Test func renamedCategoryFolderTeachesNothingAndImagesFollow() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: final, withIntermediateDirectories: true)
