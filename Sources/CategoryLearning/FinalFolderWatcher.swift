@@ -55,7 +55,8 @@ public final class FinalFolderWatcher: @unchecked Sendable {
         running = false
     }
 
-    private var isStopping: Bool { stopLock.withLock { stopping } }
+    /// Whether `stop()` was called: long work on the watcher's thread (the start-up reconcile) ends early.
+    public var isStopping: Bool { stopLock.withLock { stopping } }
 
     private func loop() {
         while true {

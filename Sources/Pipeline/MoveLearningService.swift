@@ -57,10 +57,12 @@ public struct MoveLearningService: Service {
         let reports = layout.state.appendingPathComponent("reports").path
         try watcher.start {
             // The moves made while Sluice was down, found by content hash; the watches already exist, so a move made
-            // meanwhile is queued, not missed.
+            // meanwhile is queued, not missed. SIGTERM ends it early.
             let manifests = RunReport.placements(inReports: reports) { logger.warning("learning: \($0)") }
+            var reconciler = StartupReconciler(recorder: recorder)
+            reconciler.shouldStop = { watcher.isStopping }
             do {
-                let learned = try StartupReconciler(recorder: recorder).reconcile(manifests: manifests)
+                let learned = try reconciler.reconcile(manifests: manifests)
                 logger.info("learning: \(learned.count) move(s) made in final/ while Sluice was down were learned")
             } catch {
                 logger.error("learning: the moves made while Sluice was down were not read: \(error)")

@@ -117,6 +117,14 @@ struct MoveLearningTests {
             #expect(FileManager.default.fileExists(atPath: final + "/Comics/" + name + ".xmp"))
             #expect(try reopened.placement(sha256: placement.sha256)?.finalPath == "Comics/" + name)
         }
+        // A reconcile told to stop hashes nothing and learns nothing (the daemon is stopping); the next one still can.
+        var stopping = StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened))
+        stopping.shouldStop = { true }
+        let elsewhere = try #require(try reopened.allPlacements().first { $0.category == "Private" })
+        let movedName = (elsewhere.finalPath as NSString).lastPathComponent
+        try FileManager.default.moveItem(atPath: final + "/" + elsewhere.finalPath, toPath: final + "/Comics/" + movedName)
+        #expect(try stopping.reconcile(manifests: []).isEmpty)
+        #expect(try StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened)).reconcile(manifests: []).count == 1)
         // A second start-up finds nothing new.
         #expect(try StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened)).reconcile(manifests: []).isEmpty)
     }
