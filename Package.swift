@@ -95,7 +95,7 @@ let package = Package(
             dependencies: [
                 "SystemIO", "Hashing", "ZipArchive", "Imaging", "ExifMetadata", "ResultMatching", "TagNormalization",
                 "Configuration", "Jobs", "FolderWatch", "DuplicateSearch", "ImageAnalyzers", "Library", "ImageLookup",
-                "HTTPClient",
+                "HTTPClient", "CategoryLearning", "NASSync",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -166,7 +166,9 @@ let package = Package(
         // A real `rsync --daemon` on loopback for the sync tests.
         .target(name: "RsyncDaemon", path: "Tests/Support/RsyncDaemon"),
         .testTarget(name: "NASSyncTests", dependencies: ["NASSync", "RsyncDaemon", "ToolRun"]),
-        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO"]),
+        // A generated stream of tagged images with a hidden placement rule, and the user's `mv`s, for the learning tests.
+        .target(name: "LearningStream", dependencies: ["CategoryLearning", "Imaging"], path: "Tests/Support/LearningStream"),
+        .testTarget(name: "CategoryLearningTests", dependencies: ["CategoryLearning", "Hashing", "SystemIO", "LearningStream"]),
         .testTarget(
             name: "LibraryTests",
             dependencies: [
@@ -179,6 +181,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Configuration", "Jobs", "ZipArchive", "Imaging", "SystemIO", "TestClock", "Library", "LookupFakes",
                 "LoopbackHTTPServer", "ImageLookup", "HTTPClient", "Hashing", "XMPSidecar", "ExiftoolReader", "ToolRun",
+                "CategoryLearning", "LearningStream",
             ]),
     ]
 )

@@ -58,7 +58,7 @@ public struct CorrectionRecorder: Sendable {
             sha256: placement.sha256, tags: placement.tags.filter { !$0.isAnalysis }.sorted(),
             analysisTags: placement.tags.filter(\.isAnalysis).sorted(), suggestedCategory: placement.suggestedCategory,
             fromCategory: fromCategory, chosenCategory: chosen, time: clock())
-        try store.recordCorrection(correction, newPath: to)
+        guard try store.recordCorrection(correction, oldPath: old, newPath: to) else { return nil }
         log("learning: you moved \(name) from \(fromCategory.isEmpty ? "final" : fromCategory)/ to \(chosen)/; recorded")
         return (old, correction)
     }

@@ -74,11 +74,19 @@ public final class CorrectionStore: @unchecked Sendable {
         try locked { try placements(where: "1", []) }
     }
 
-    /// Records a correction and moves the image's placement to its new path, in one transaction.
-    public func recordCorrection(_ correction: Correction, newPath: String) throws {
+    /// Records a correction and moves the image's placement from `oldPath` to its new path, in one transaction;
+    /// false (nothing recorded) when the placement is no longer at `oldPath`: another watcher or start-up
+    /// reconcile recorded the same move first.
+    @discardableResult
+    public func recordCorrection(_ correction: Correction, oldPath: String, newPath: String) throws -> Bool {
         try locked {
             try database.execute("BEGIN IMMEDIATE")
             do {
+                let current = try database.query("SELECT path FROM placements WHERE sha256 = ?", [.text(correction.sha256)])
+                guard current.first?.first?.text == oldPath else {
+                    try database.execute("ROLLBACK")
+                    return false
+                }
                 try database.query(
                     """
                     INSERT INTO corrections (sha256, tags, analysis_tags, suggested, from_category, chosen, moved_at)
@@ -91,6 +99,7 @@ public final class CorrectionStore: @unchecked Sendable {
                     "UPDATE placements SET path = ?, updated_at = ? WHERE sha256 = ?",
                     [.text(newPath), .real(correction.time.timeIntervalSince1970), .text(correction.sha256)])
                 try database.execute("COMMIT")
+                return true
             } catch {
                 try? database.execute("ROLLBACK")
                 throw error

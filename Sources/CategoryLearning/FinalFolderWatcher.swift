@@ -5,7 +5,7 @@ import SystemIO
 ///
 /// Moves are paired by cookie (`MovePairer`); new folders are watched as they appear and scanned, so a move into
 /// a folder made a moment earlier is not missed; a sidecar left behind follows its image after a short grace (the
-/// user may be moving it in the same `mv`).
+/// user may be moving it in the same `mv`); when the kernel's queue overflows, final/ is compared by content hash.
 public final class FinalFolderWatcher: @unchecked Sendable {
     // @unchecked Sendable: the watch map, the pairer and the pending sidecars are touched only by the loop thread
     // (and by `start()` before that thread exists); other threads only call `stop()`, which takes `stopLock`.
@@ -32,10 +32,13 @@ public final class FinalFolderWatcher: @unchecked Sendable {
     }
 
     /// Watches every folder under `final/` (no symlinks followed), then handles events on a thread of its own.
-    public func start() throws {
+    /// - Parameter first: runs on that thread once the watches exist and before any event is handled (the start-up
+    ///   reconcile: a move made while it runs is queued by the kernel, not missed, and handled after it).
+    public func start(first: (@Sendable () -> Void)? = nil) throws {
         try addTree("")
         running = true
         let thread = Thread { [self] in
+            first?()
             loop()
             finished.signal()
         }
@@ -52,7 +55,8 @@ public final class FinalFolderWatcher: @unchecked Sendable {
         running = false
     }
 
-    private var isStopping: Bool { stopLock.withLock { stopping } }
+    /// Whether `stop()` was called: long work on the watcher's thread (the start-up reconcile) ends early.
+    public var isStopping: Bool { stopLock.withLock { stopping } }
 
     private func loop() {
         while true {
@@ -74,7 +78,7 @@ public final class FinalFolderWatcher: @unchecked Sendable {
 
     private func handle(_ event: Inotify.Event) {
         if event.mask.contains(.queueOverflow) {
-            recorder.log("learning: inotify queue overflowed; moves made just now are learned at the next start-up")
+            resynchronize()
             return
         }
         guard let folder = folders[event.watch] else { return }
@@ -126,6 +130,19 @@ public final class FinalFolderWatcher: @unchecked Sendable {
         let due = pendingSidecars.filter { $0.deadline <= now }
         pendingSidecars.removeAll { $0.deadline <= now }
         for sidecar in due { recorder.moveSidecar(image: sidecar.old, now: sidecar.new) }
+    }
+
+    /// After the kernel dropped events (its queue overflowed): watches the folders made meanwhile (and fixes the paths
+    /// of renamed ones), then finds the moves by content hash as the start-up does.
+    private func resynchronize() {
+        recorder.log("learning: inotify queue overflowed; comparing final/ with what Sluice placed instead")
+        do {
+            try addTree("")
+            let learned = try StartupReconciler(recorder: recorder).reconcile(manifests: [])
+            recorder.log("learning: \(learned.count) move(s) found after the overflow")
+        } catch {
+            recorder.log("learning: final/ could not be compared after the overflow (moves made just now are learned at the next start): \(error)")
+        }
     }
 
     /// Watches `path` (relative to `final/`) and every folder under it, not following symlinks, within the caps.

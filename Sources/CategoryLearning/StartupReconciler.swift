@@ -7,6 +7,9 @@ public struct StartupReconciler: Sendable {
     public let recorder: CorrectionRecorder
     /// At most this many files are hashed in one reconciliation (a bound on a huge, unrelated final/ tree).
     public var maximumHashes = 200_000
+    /// Asked before each file is hashed: true ends the reconciliation early (the daemon is stopping); what was not
+    /// looked at yet is found at the next start.
+    public var shouldStop: @Sendable () -> Bool = { false }
 
     public init(recorder: CorrectionRecorder) {
         self.recorder = recorder
@@ -34,7 +37,7 @@ public struct StartupReconciler: Sendable {
             search: for size in sizes {
                 for path in candidates[size] ?? [] {
                     if hashes[path] == nil {
-                        guard hashed < maximumHashes else { break search }
+                        guard hashed < maximumHashes, !shouldStop() else { break search }
                         hashes[path] = try? FileDigest.hex(of: recorder.finalFolder + "/" + path)
                         hashed += 1
                     }

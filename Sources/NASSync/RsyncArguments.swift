@@ -32,9 +32,9 @@ public struct RsyncArguments: Sendable {
             "--recursive", "--times", "--itemize-changes", "--8-bit-output",
             "--partial-dir=\(RsyncArguments.partialDirectory)",
         ]
-        if settings.timeoutSeconds > 0 { flags.append("--timeout=\(settings.timeoutSeconds)") }
-        if settings.bandwidthLimitKiB > 0 { flags.append("--bwlimit=\(settings.bandwidthLimitKiB)") }
-        if case .remoteShell = settings.destination { flags.append("--rsh=\(settings.sshCommand)") }
+        if settings.config.timeoutSeconds > 0 { flags.append("--timeout=\(settings.config.timeoutSeconds)") }
+        if settings.config.bandwidthLimitKiB > 0 { flags.append("--bwlimit=\(settings.config.bandwidthLimitKiB)") }
+        if case .remoteShell = settings.destination { flags.append("--rsh=\(settings.config.sshCommand)") }
         return flags + RsyncArguments.filterRules
     }
 
@@ -44,7 +44,7 @@ public struct RsyncArguments: Sendable {
         if dryRun { flags.append("--dry-run") }
         if delete {
             flags.append("--delete")
-            if !dryRun { flags.append("--max-delete=\(max(settings.maxDeletions, 1))") }
+            if !dryRun { flags.append("--max-delete=\(max(settings.config.maxDeletions, 1))") }
         }
         if progress && !dryRun { flags += ["--info=progress2", "--no-inc-recursive"] }
         return flags + [source, settings.destination.rsyncArgument]

@@ -31,34 +31,43 @@ public struct SyncRunner: Sendable {
         try checkPaths()
         let arguments = RsyncArguments(source: source, settings: settings)
         var deleted: [String] = []
-        if settings.mirror {
+        if settings.config.mirror {
             let plan = try runWithRetries(arguments.transfer(dryRun: true, delete: true, progress: false), log: log)
             deleted = plan.changes.filter { $0.kind == .deleted }.map(\.path).sorted()
-            if deleted.count > settings.maxDeletions {
-                throw .deletionCapExceeded(count: deleted.count, cap: settings.maxDeletions, examples: deleted)
+            if deleted.count > settings.config.maxDeletions {
+                throw .deletionCapExceeded(count: deleted.count, cap: settings.config.maxDeletions, examples: deleted)
             }
-            log("mirror: the dry run counts \(deleted.count) deletion(s) (cap \(settings.maxDeletions))")
+            log("mirror: the dry run counts \(deleted.count) deletion(s) (cap \(settings.config.maxDeletions))")
         }
         if dryRun {
-            let plan = try runWithRetries(arguments.transfer(dryRun: true, delete: settings.mirror, progress: false), log: log)
+            let plan = try runWithRetries(arguments.transfer(dryRun: true, delete: settings.config.mirror, progress: false), log: log)
             let sent = plan.changes.filter { $0.kind == .fileSent }.map(\.path)
             return result(startedAt: startedAt, dryRun: true, attempts: plan.attempts, sent: sent, bytes: byteCount(sent),
                           deleted: deleted, verified: false, removed: [])
         }
 
+        // The live figures for `sluice status`, from the transfer's first reading to its end (failed when it throws).
+        var live = settings.progressFile.map { SyncProgressWriter(path: $0, destination: settings.destination.description) }
+        var succeeded = false
+        defer { live?.finish(succeeded ? .finished : .failed) }
         let transfer = try runWithRetries(
-            arguments.transfer(dryRun: false, delete: settings.mirror, progress: progress != nil), log: log, progress: progress)
+            arguments.transfer(dryRun: false, delete: settings.config.mirror, progress: progress != nil || live != nil), log: log
+        ) { reading in
+            progress?(reading)
+            live?.record(reading)
+        }
         let sent = transfer.sentPaths
-        if settings.mirror { deleted = transfer.changes.filter { $0.kind == .deleted }.map(\.path) }
+        if settings.config.mirror { deleted = transfer.changes.filter { $0.kind == .deleted }.map(\.path) }
 
-        let checked = settings.removeLocalAfterVerify ? localFiles() : withPartners(sent)
+        let checked = settings.config.removeLocalAfterVerify ? localFiles() : withPartners(sent)
         try verify(checked, arguments: arguments, log: log)
         let bytes = byteCount(sent)
         var removed: [String] = []
-        if settings.removeLocalAfterVerify {
+        if settings.config.removeLocalAfterVerify {
             for path in checked where unlink(source + "/" + path) == 0 { removed.append(path) }
             log("removed \(removed.count) verified local file(s)")
         }
+        succeeded = true
         return result(startedAt: startedAt, dryRun: false, attempts: transfer.attempts, sent: sent, bytes: bytes,
                       deleted: deleted, verified: true, removed: removed)
     }
@@ -93,9 +102,9 @@ public struct SyncRunner: Sendable {
             switch outcome {
             case .exited(0):
                 return report
-            case .exited(let code) where RsyncExitCode.isTransient(code) && report.attempts < settings.attempts:
+            case .exited(let code) where RsyncExitCode.isTransient(code) && report.attempts < settings.config.attempts:
                 let delay = settings.delay(beforeRetry: report.attempts)
-                log("rsync attempt \(report.attempts) of \(settings.attempts) failed: \(RsyncExitCode.message(for: code)) "
+                log("rsync attempt \(report.attempts) of \(settings.config.attempts) failed: \(RsyncExitCode.message(for: code)) "
                     + "(exit \(code)); retrying in \(String(format: "%.0f", delay)) s")
                 sleep(delay)
             case .exited(let code):
@@ -176,7 +185,7 @@ public struct SyncRunner: Sendable {
         removed: [String]
     ) -> SyncResult {
         SyncResult(
-            destination: settings.destination.description, source: source, dryRun: dryRun, mirror: settings.mirror,
+            destination: settings.destination.description, source: source, dryRun: dryRun, mirror: settings.config.mirror,
             startedAt: startedAt, finishedAt: Date(), attempts: attempts, sent: sent, bytesSent: bytes, deleted: deleted,
             verified: verified, removedLocally: removed)
     }

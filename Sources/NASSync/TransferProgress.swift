@@ -1,7 +1,7 @@
 import Foundation
 
 /// One reading of rsync's `--info=progress2` line: the whole transfer's bytes, percent, rate and time left.
-public struct TransferProgress: Equatable, Sendable {
+public struct TransferProgress: Codable, Equatable, Sendable {
     public var bytes: Int64
     public var percent: Int
     public var bytesPerSecond: Double
@@ -49,11 +49,18 @@ public struct TransferProgress: Equatable, Sendable {
         return parts.reduce(0) { $0 * 60 + ($1 ?? 0) }
     }
 
-    /// `45% 120.3 MB at 85.2 MB/s, ETA 0:03` for a terminal line.
+    /// Files done of those known so far, when rsync printed `to-chk`.
+    public var filesDone: Int? {
+        guard let filesToCheck, let filesTotal else { return nil }
+        return filesTotal - filesToCheck
+    }
+
+    /// `45% 120.3 MB at 85.2 MB/s, ETA 0:03, 30/120 files` for a terminal line and `sluice status`.
     public var summary: String {
         let megabytes = Double(bytes) / 1_048_576
         let rate = bytesPerSecond / 1_048_576
         let eta = String(format: "%d:%02d", remainingSeconds / 60, remainingSeconds % 60)
-        return String(format: "%3d%% %.1f MB at %.1f MB/s, ETA ", percent, megabytes, rate) + eta
+        let files = filesDone.map { ", \($0)/\(filesTotal ?? 0) files" } ?? ""
+        return String(format: "%3d%% %.1f MB at %.1f MB/s, ETA ", percent, megabytes, rate) + eta + files
     }
 }

@@ -4,9 +4,9 @@ import Logging
 import ServiceLifecycle
 import SystemIO
 
-/// `sluice watch ROOT…`: a `ServiceGroup` with one `RootLoop` per root and the signal reader. SIGTERM or SIGINT
-/// shuts the group down gracefully (every loop stops at its next checkpoint), SIGHUP reloads every root's config,
-/// SIGUSR1 (a queued control request) wakes every root.
+/// `sluice watch ROOT…`: a `ServiceGroup` with one `RootLoop` per root, one `MoveLearningService` per library root
+/// that learns from moves, and the signal reader. SIGTERM or SIGINT shuts the group down gracefully (every loop stops
+/// at its next checkpoint), SIGHUP reloads every root's config, SIGUSR1 (a queued control request) wakes every root.
 public struct Daemon {
     public enum Failure: Error, CustomStringConvertible {
         case notARoot(String)
@@ -18,6 +18,7 @@ public struct Daemon {
     }
 
     private let loops: [RootLoop]
+    private let learners: [MoveLearningService]
     private let locks: [FileLock]
     private let logger: Logger
     private let readiness: ServiceReadiness
@@ -28,6 +29,7 @@ public struct Daemon {
         engineFactory: @escaping @Sendable (RootLayout, SluiceConfig) -> Engine
     ) throws {
         var loops: [RootLoop] = []
+        var learners: [MoveLearningService] = []
         var locks: [FileLock] = []
         let readiness = ServiceReadiness(roots: roots)
         for root in roots {
@@ -36,8 +38,10 @@ public struct Daemon {
             locks.append(try FileLock(path: layout.lockFile.path))
             let config = try SluiceConfig.load(from: layout.configFile)
             loops.append(RootLoop(layout: layout, config: config, logger: logger, readiness: readiness) { engineFactory(layout, $0) })
+            if MoveLearningService.isWanted(by: config) { learners.append(MoveLearningService(layout: layout, logger: logger)) }
         }
         self.loops = loops
+        self.learners = learners
         self.locks = locks
         self.logger = logger
         self.readiness = readiness
@@ -49,6 +53,8 @@ public struct Daemon {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: loops.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    // A learner that could not start has logged why; the daemon goes on without it.
+                    + learners.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) }
                     + [ServiceGroupConfiguration.ServiceConfiguration(service: router, successTerminationBehavior: .ignore)],
                 logger: logger))
         router.group.withLock { $0 = group }

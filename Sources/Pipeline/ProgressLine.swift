@@ -15,18 +15,30 @@ public final class ProgressLine: @unchecked Sendable {
 
     /// Shows a step's figures; the last call (done == total) ends the line.
     func draw(job: String, step: String, figures: ProgressFigures) {
+        guard figures.done > 0 else { return }
+        let width = 24
+        let filled = figures.total > 0 ? min(width, width * figures.done / figures.total) : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        draw("\(job) \(step) [\(bar)] \(figures.summary)", finished: figures.done >= figures.total)
+    }
+
+    /// Redraws the line with `text` (at most five times a second, the finishing call always); `finished` ends it.
+    public func draw(_ text: String, finished: Bool = false) {
         lock.withLock {
             let now = Date()
-            let finished = figures.done >= figures.total
-            guard figures.done > 0, finished || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+            guard finished || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
             lastDraw = now
-            let width = 24
-            let filled = figures.total > 0 ? min(width, width * figures.done / figures.total) : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             // Erase to the end of the line (ESC [ K): a shorter line must not leave the tail of a longer one.
-            let line = "\r\(job) \(step) [\(bar)] \(figures.summary)\u{1B}[K"
-            FileHandle.standardError.write(Data(line.utf8))
+            FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
             if finished { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+
+    /// Erases the line, so a log line can take its place (the next draw starts a fresh one).
+    public func clear() {
+        lock.withLock {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            lastDraw = .distantPast
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import NASSync
 import SystemIO
 
 /// `sluice status`: every job of each root, read from the job files, so it works while the daemon is down.
@@ -11,6 +12,8 @@ public struct StatusReport: Codable, Sendable {
         public let paused: Bool
         public let jobs: [JobStatusLine]
         public let problems: [String]
+        /// The latest sync of final/ (the library chain's sync stage or `sluice sync`): live while it runs.
+        public let sync: SyncProgressFile?
     }
 
     public struct JobStatusLine: Codable, Sendable {
@@ -50,7 +53,8 @@ public struct StatusReport: Codable, Sendable {
                         report: job.artifacts.libraryReport, updatedAt: job.updatedAt,
                         lastMessage: job.log.last?.message, live: liveFigures(of: job, in: store))
                 },
-                problems: problems.map(\.description))
+                problems: problems.map(\.description),
+                sync: SyncProgressFile.read(from: SyncProgressFile.path(stateFolder: layout.state.path)))
         })
     }
 
@@ -90,6 +94,7 @@ public struct StatusReport: Codable, Sendable {
                 for line in job.library?.lines ?? [] { out += "      \(line)\n" }
                 if let report = job.report { out += "      report: \(report)\n" }
             }
+            if let sync = root.sync { out += "  \(sync.summary)\n" }
             for problem in root.problems { out += "  ! \(problem)\n" }
         }
         return out

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import ImageLookup
 import Library
+import Pipeline
 
 /// `sluice library`: the library profile's stages without the daemon.
 struct LibraryCommand: AsyncParsableCommand {
@@ -61,12 +62,15 @@ struct LibraryRunCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: rootPath + "/.sluice", withIntermediateDirectories: true)
             lookup = try LookupSession(settings: settings.applyingEnvironment(), cache: LookupCache(path: rootPath + "/.sluice/lookup.sqlite"))
         }
-        let onTerminal = isatty(STDERR_FILENO) == 1
-        // On a terminal each log line first clears the progress line it replaces.
-        let prefix = onTerminal ? "\r\u{1B}[K" : ""
-        let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((prefix + line + "\n").utf8)) }
-        let redraw: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
-        let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: onTerminal ? redraw : nil)
+        // The shared progress line on a terminal; each log line takes its place.
+        let terminal = ProgressLine.isTerminal ? ProgressLine() : nil
+        let log: @Sendable (String) -> Void = { line in
+            terminal?.clear()
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        var progress: (@Sendable (String) -> Void)?
+        if let terminal { progress = { terminal.draw($0) } }
+        let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: progress)
         let report: RunReport
         do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
         // A failed lookup goes on untagged and a failed sync is retried next time: neither fails the run.

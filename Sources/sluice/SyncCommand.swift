@@ -34,16 +34,17 @@ struct SyncCommand: ParsableCommand {
         do { section = try SluiceConfig.load(from: layout.configFile).sync } catch { throw CLIError("\(error)") }
         do {
             let runner = SyncRunner(source: layout.final.path, settings: try SyncSettings(section, root: layout.root.path))
-            let terminal = !json && isatty(STDERR_FILENO) == 1
+            // The shared progress line on a terminal; `sluice status` shows the same figures from the progress file.
+            let terminal = !json && ProgressLine.isTerminal ? ProgressLine() : nil
             let result = try runner.run(
                 dryRun: dryRun,
-                progress: terminal ? { reading in Self.show(reading) } : nil,
+                progress: terminal.map { line in { reading in line.draw("sync " + reading.summary) } },
                 log: { line in
-                    // A log line, leveled and prefixed for journald like the engine's; first it clears the progress line.
-                    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    // A log line, leveled and prefixed for journald like the engine's, in place of the progress line.
+                    terminal?.clear()
                     Logger(label: "sluice").info("\(line)")
                 })
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            terminal?.clear()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -57,10 +58,5 @@ struct SyncCommand: ParsableCommand {
         } catch let error as SyncError {
             throw CLIError(error.description)
         }
-    }
-
-    /// Redraws one progress line on the terminal: percent, MB, MB/s, ETA.
-    static func show(_ reading: TransferProgress) {
-        FileHandle.standardError.write(Data("\r\u{1B}[Ksync \(reading.summary)".utf8))
     }
 }

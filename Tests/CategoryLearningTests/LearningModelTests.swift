@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CategoryLearning
+import LearningStream
 
 @Suite("CategoryLearning models: naive Bayes vs kNN on a generated stream, explanations, thresholds (pure)")
 struct LearningModelTests {

@@ -1,4 +1,5 @@
 import CategoryLearning
+import LearningStream
 import Foundation
 import Glibc
 import Hashing
@@ -28,23 +29,6 @@ struct MoveLearningTests {
             suggestedCategory: suggested))
         try bytes.write(to: URL(fileURLWithPath: final + "/" + relative))
         try Data("<x:xmpmeta/>".utf8).write(to: URL(fileURLWithPath: final + "/" + relative + ".xmp"))
-    }
-
-    /// The user's `mv` commands, run by a real shell: some move the image only, some image and sidecar together.
-    func runMoves(_ moves: [(name: String, from: String, to: String)]) throws {
-        var script = "set -e\n"
-        for (index, move) in moves.enumerated() {
-            let source = "'\(final)/\(move.from)/\(move.name)'"
-            let target = "'\(final)/\(move.to)/'"
-            script += "mkdir -p \(target)\n"
-            script += index % 2 == 0 ? "mv \(source) \(target)\n" : "mv \(source) \(source.dropLast()).xmp' \(target)\n"
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
     }
 
     func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -82,7 +66,7 @@ struct MoveLearningTests {
                 if ImageStream.ruleCategory(image.tags) == wanted { rulesRight += 1 }
                 if placed != wanted { moves.append((image.name, placed, wanted)) }
             }
-            try runMoves(moves)
+            #expect(try UserMoves.replay(moves, final: final) == 0)
             expectedCorrections += moves.count
             let recorded = try waitUntil(20) { try store.corrections().count == expectedCorrections }
             let count = try store.corrections().count
@@ -133,8 +117,47 @@ struct MoveLearningTests {
             #expect(FileManager.default.fileExists(atPath: final + "/Comics/" + name + ".xmp"))
             #expect(try reopened.placement(sha256: placement.sha256)?.finalPath == "Comics/" + name)
         }
+        // A reconcile told to stop hashes nothing and learns nothing (the daemon is stopping); the next one still can.
+        var stopping = StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened))
+        stopping.shouldStop = { true }
+        let elsewhere = try #require(try reopened.allPlacements().first { $0.category == "Private" })
+        let movedName = (elsewhere.finalPath as NSString).lastPathComponent
+        try FileManager.default.moveItem(atPath: final + "/" + elsewhere.finalPath, toPath: final + "/Comics/" + movedName)
+        #expect(try stopping.reconcile(manifests: []).isEmpty)
+        #expect(try StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened)).reconcile(manifests: []).count == 1)
         // A second start-up finds nothing new.
         #expect(try StartupReconciler(recorder: CorrectionRecorder(finalFolder: final, store: reopened)).reconcile(manifests: []).isEmpty)
+    }
+
+    @Test func movesLostInAnOverflowedQueueAreFoundByContentHash() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: final, withIntermediateDirectories: true)
+        let store = try CorrectionStore(path: root + "/.sluice/learning.sqlite")
+        let log = LogLines()
+        let watcher = try FinalFolderWatcher(recorder: CorrectionRecorder(finalFolder: final, store: store, log: { log.append($0) }))
+        let image = ImageStream.make(count: 1)[0]
+        try place(image, in: "Fanart", store: store, suggested: nil)
+        // The watcher's thread is held before it reads an event while more renames than the kernel queues
+        // (fs.inotify.max_queued_events) happen, then the user's move, whose events the kernel drops.
+        let hold = DispatchSemaphore(value: 0)
+        try watcher.start { hold.wait() }
+        defer { watcher.stop() }
+        let queued = Int((try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 16384
+        try Data().write(to: URL(fileURLWithPath: final + "/a.txt"))
+        for index in 0..<(queued / 2 + 100) {
+            #expect(rename(final + (index % 2 == 0 ? "/a.txt" : "/b.txt"), final + (index % 2 == 0 ? "/b.txt" : "/a.txt")) == 0)
+        }
+        try FileManager.default.createDirectory(atPath: final + "/Kept", withIntermediateDirectories: true)
+        #expect(rename(final + "/Fanart/" + image.name, final + "/Kept/" + image.name) == 0)
+        hold.signal()
+        #expect(waitUntil(30) { (try? store.corrections().map(\.chosenCategory)) == ["Kept"] }, "\(log.all.suffix(5))")
+        #expect(log.all.contains { $0.contains("queue overflowed") })
+        #expect(waitUntil(5) { FileManager.default.fileExists(atPath: final + "/Kept/" + image.name + ".xmp") })
+        // The folder made during the overflow is watched: a move into it is learned live.
+        try FileManager.default.createDirectory(atPath: final + "/Other", withIntermediateDirectories: true)
+        #expect(rename(final + "/Kept/" + image.name, final + "/Other/" + image.name) == 0)
+        #expect(waitUntil(10) { (try? store.corrections().count) == 2 })
     }
 
     @Test func renamedCategoryFolderTeachesNothingAndImagesFollow() throws {

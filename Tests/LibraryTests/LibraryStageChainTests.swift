@@ -2,6 +2,7 @@ import CategoryLearning
 import Configuration
 import ExiftoolReader
 import Foundation
+import NASSync
 import Library
 import RsyncDaemon
 import Testing
@@ -169,6 +170,11 @@ struct LibraryStageChainTests {
             .filter { !FileManager.default.isDirectory(nas + "/" + $0) }.sorted()
         #expect(synced == workspace.finalTree())
         #expect(synced.count == 12)
+        // The live figures `sluice status` shows: the last sync's, finished, every file checked (rsync's percent counts
+        // the bytes of files already there as never sent, so a second batch's sync ends below 100 %).
+        let live = try #require(SyncProgressFile.read(from: SyncProgressFile.path(stateFolder: workspace.root + "/.sluice")))
+        #expect(live.state == .finished && live.pid == getpid() && live.destination == nas, "\(live)")
+        #expect((live.transfer?.filesTotal ?? 0) >= 12 && live.transfer?.filesDone == live.transfer?.filesTotal, "\(live)")
 
         // manual: nothing syncs on its own; `--from sync` syncs and touches no image.
         let more = try Self.drop(workspace, "more", [("t1.png", 70, "general:smile\n")])

@@ -21,7 +21,7 @@ struct RsyncTransferTests {
     func runner(_ fixture: SyncFixture, to destination: String, recorder: Recorder = Recorder(),
                 configure: (inout SyncSettings) -> Void = { _ in }) throws -> SyncRunner {
         var settings = SyncSettings(destination: try SyncDestination(parsing: destination))
-        settings.retryDelaySeconds = 1
+        settings.config.retryDelaySeconds = 1
         configure(&settings)
         return SyncRunner(source: fixture.final, settings: settings, sleep: { recorder.delay($0) },
                           processStarted: { recorder.pid($0) })
@@ -56,6 +56,48 @@ struct RsyncTransferTests {
         #expect(second.summary.contains("sent 0 file(s)"))
     }
 
+    @Test func liveFiguresAreWrittenAtMostOnceASecondWhileRsyncRunsAndFinishedAtTheEnd() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.remove() }
+        _ = try fixture.addImages(8, bytes: 200_000)
+        let file = fixture.base + "/state/sync-progress.json"
+        // 1.6 MB at 400 KiB/s: about four seconds of transfer to watch.
+        let sync = try runner(fixture, to: fixture.base + "/nas") {
+            $0.config.bandwidthLimitKiB = 400
+            $0.progressFile = file
+        }
+        let done = Task.detached { try sync.run(dryRun: false) }
+        var seen: [SyncProgressFile] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let figures = SyncProgressFile.read(from: file), seen.last != figures { seen.append(figures) }
+            if seen.last?.state == .finished { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let result = try await done.value
+        #expect(result.sent.count == 16)
+        let running = seen.filter { $0.state == .running && $0.transfer != nil }
+        // Mid-transfer readings: part of the bytes, a rate, files done of the total, the writer's pid.
+        #expect(running.contains { ($0.transfer?.percent ?? 100) < 100 && ($0.transfer?.bytesPerSecond ?? 0) > 0 }, "\(seen)")
+        #expect(running.allSatisfy { $0.pid == getpid() && $0.destination == fixture.base + "/nas" })
+        #expect(running.contains { ($0.transfer?.filesDone ?? 0) > 0 && ($0.transfer?.filesTotal ?? 0) >= 16 }, "\(seen)")
+        // At most once a second: consecutive running writes are at least a second apart.
+        let times = running.map(\.updatedAt)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1.timeIntervalSince($0) >= 0.99 }, "\(times)")
+        let last = try #require(seen.last)
+        #expect(last.state == .finished && last.transfer?.percent == 100 && last.transfer?.filesDone == last.transfer?.filesTotal, "\(last)")
+        #expect(last.summary.hasPrefix("sync to \(fixture.base)/nas: finished at "))
+
+        // A figure left as running by a process that is gone reads as interrupted.
+        var orphan = last
+        orphan.state = .running
+        orphan.pid = Int32.max - 1
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(orphan).write(to: URL(fileURLWithPath: file))
+        #expect(SyncProgressFile.read(from: file)?.state == .interrupted)
+    }
+
     @Test func dryRunSendsNothingButCountsWhatWouldGo() throws {
         let fixture = try SyncFixture()
         defer { fixture.remove() }
@@ -87,7 +129,7 @@ struct RsyncTransferTests {
         let server = try LoopbackSSHServer(base: fixture.base)
         defer { server.stop() }
         let destination = fixture.base + "/nas-ssh"
-        let sync = try runner(fixture, to: "127.0.0.1:" + destination) { $0.sshCommand = server.sshCommand }
+        let sync = try runner(fixture, to: "127.0.0.1:" + destination) { $0.config.sshCommand = server.sshCommand }
         let result = try sync.run(dryRun: false)
         #expect(result.verified && result.sent.count == 6)
         #expect(SyncFixture.files(under: destination) == (images + images.map { $0 + ".xmp" }).sorted())
@@ -99,7 +141,7 @@ struct RsyncTransferTests {
         try fixture.addImages(1, bytes: 100)
         let recorder = Recorder()
         let port = try RsyncDaemon.freePort()
-        let sync = try runner(fixture, to: "rsync://127.0.0.1:\(port)/pics", recorder: recorder) { $0.attempts = 3 }
+        let sync = try runner(fixture, to: "rsync://127.0.0.1:\(port)/pics", recorder: recorder) { $0.config.attempts = 3 }
         do {
             _ = try sync.run(dryRun: false)
             Issue.record("a sync to a closed port succeeded")
@@ -126,7 +168,7 @@ struct RsyncTransferTests {
         #expect(additive.deleted.isEmpty)
         #expect(FileManager.default.fileExists(atPath: destination + "/" + images[0]))
 
-        let mirror = try runner(fixture, to: destination) { $0.mirror = true }.run(dryRun: false)
+        let mirror = try runner(fixture, to: destination) { $0.config.mirror = true }.run(dryRun: false)
         #expect(Set(mirror.deleted) == [images[0], images[0] + ".xmp"])
         #expect(!FileManager.default.fileExists(atPath: destination + "/" + images[0]))
         #expect(!FileManager.default.fileExists(atPath: destination + "/" + images[0] + ".xmp"))
@@ -141,7 +183,7 @@ struct RsyncTransferTests {
         let destination = fixture.base + "/nas"
         _ = try runner(fixture, to: destination).run(dryRun: false)
         for path in images.prefix(2) { try FileManager.default.removeItem(atPath: fixture.final + "/" + path) }
-        let sync = try runner(fixture, to: destination) { $0.mirror = true; $0.maxDeletions = 1 }
+        let sync = try runner(fixture, to: destination) { $0.config.mirror = true; $0.config.maxDeletions = 1 }
         #expect(throws: SyncError.deletionCapExceeded(count: 2, cap: 1, examples: images.prefix(2).sorted())) {
             try sync.run(dryRun: false)
         }
@@ -154,7 +196,7 @@ struct RsyncTransferTests {
         let images = try fixture.addImages(2, bytes: 1000)
         try fixture.write("state", to: ".sluice/state.json")
         let destination = fixture.base + "/nas"
-        let result = try runner(fixture, to: destination) { $0.removeLocalAfterVerify = true }.run(dryRun: false)
+        let result = try runner(fixture, to: destination) { $0.config.removeLocalAfterVerify = true }.run(dryRun: false)
         #expect(result.removedLocally.sorted() == (images + images.map { $0 + ".xmp" }).sorted())
         #expect(SyncFixture.files(under: fixture.final) == [".sluice/state.json"])
         #expect(SyncFixture.files(under: destination).count == 4)
@@ -166,7 +208,7 @@ struct RsyncTransferTests {
         let images = try fixture.addImages(12, bytes: 400_000)
         let destination = fixture.base + "/nas"
         let recorder = Recorder()
-        let slow = try runner(fixture, to: destination, recorder: recorder) { $0.bandwidthLimitKiB = 1500 }
+        let slow = try runner(fixture, to: destination, recorder: recorder) { $0.config.bandwidthLimitKiB = 1500 }
         let killer = Thread {
             // Kill rsync once three images have fully arrived (rsync writes into a temporary name, then renames).
             _ = waitUntil(30) {
@@ -197,7 +239,7 @@ struct RsyncTransferTests {
         defer { _ = try? shell(["umount", destination]) }
         let images = try fixture.addImages(10, bytes: 300_000)
         let recorder = Recorder()
-        let sync = try runner(fixture, to: destination, recorder: recorder) { $0.attempts = 2 }
+        let sync = try runner(fixture, to: destination, recorder: recorder) { $0.config.attempts = 2 }
         do {
             _ = try sync.run(dryRun: false)
             Issue.record("3 MB fitted into a 2 MB tmpfs")

@@ -56,7 +56,7 @@ struct SyncParsingTests {
 
     @Test func argumentsKeepSluiceFilesAndTemporaryNamesHome() {
         var settings = SyncSettings(destination: .localPath("/mnt/nas"))
-        settings.maxDeletions = 7
+        settings.config.maxDeletions = 7
         let arguments = RsyncArguments(source: "/root/final", settings: settings)
         let transfer = arguments.transfer(dryRun: false, delete: true, progress: true)
         #expect(transfer.suffix(2) == ["/root/final/", "/mnt/nas/"])

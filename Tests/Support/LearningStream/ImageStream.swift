@@ -1,39 +1,26 @@
 import CategoryLearning
+import Imaging
 
 /// A generated stream of tagged images with a hidden placement rule the config's rules do not know.
-struct ImageStream {
-    struct Image {
-        var name: String
-        var tags: [LearningTag]
+public struct ImageStream {
+    public struct Image: Sendable {
+        public var name: String
+        public var tags: [LearningTag]
     }
 
-    /// A small deterministic generator (SplitMix64), so the learning curve is the same on every run.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
-
-    static let franchises: [(copyright: String, characters: [String])] = [
+    public static let franchises: [(copyright: String, characters: [String])] = [
         ("vocaloid", ["hatsune miku", "kagamine rin", "megurine luka"]),
         ("touhou", ["hakurei reimu", "kirisame marisa", "izayoi sakuya"]),
         ("fate/grand order", ["artoria pendragon", "mash kyrielight"]),
         ("re:zero", ["rem", "emilia"]),
         ("neon genesis evangelion", ["souryuu asuka langley", "ayanami rei"]),
     ]
-    static let general = ["1girl", "solo", "long hair", "smile", "looking at viewer", "short hair", "blue eyes", "skirt",
+    public static let general = ["1girl", "solo", "long hair", "smile", "looking at viewer", "short hair", "blue eyes", "skirt",
                           "outdoors", "simple background", "twintails", "school uniform", "holding", "open mouth", "sky"]
-    static let artists = (1...12).map { "artist \($0)" }
+    public static let artists = (1...12).map { "artist \($0)" }
 
-    static func make(count: Int, seed: UInt64 = 14) -> [Image] {
-        var random = Generator(state: seed)
+    public static func make(count: Int, seed: UInt64 = 14) -> [Image] {
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { index in
             var tags: [LearningTag] = []
             if !random.chance(15) {
@@ -53,19 +40,26 @@ struct ImageStream {
         }
     }
 
-    /// What the config's rules do (a stand-in for the library profile's rules): `Fanart/{copyright}`, else Uncategorized.
-    static func ruleCategory(_ tags: [LearningTag]) -> String {
+    /// What the config's rules do (the library profile's `Fanart/{copyright}` rule, with `/` and `:` made
+    /// folder-safe as `_` the way it does), else Uncategorized.
+    public static func ruleCategory(_ tags: [LearningTag]) -> String {
         if let copyright = tags.first(where: { $0.category == "copyright" }) {
-            return "Fanart/" + copyright.tag.replacingOccurrences(of: "/", with: "-")
+            return "Fanart/" + copyright.tag.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "_")
         }
         return "Uncategorized"
     }
 
     /// The user's own taste, unknown to the rules: Vocaloid apart, manga pages apart, explicit images private.
-    static func hiddenCategory(_ tags: [LearningTag]) -> String {
+    public static func hiddenCategory(_ tags: [LearningTag]) -> String {
         if tags.contains(LearningTag(category: "copyright", tag: "vocaloid")) { return "Vocaloid" }
         if tags.contains(LearningTag(category: "sluice", tag: "sluice/monochrome")) { return "Manga" }
         if tags.contains(LearningTag(category: "rating", tag: "explicit")) { return "Private" }
         return ruleCategory(tags)
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<bound` (the stream's own draws, so the learning curve is the same on every run).
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
