@@ -67,11 +67,10 @@ struct LibraryRunCommand: AsyncParsableCommand {
         let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((prefix + line + "\n").utf8)) }
         let redraw: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
         let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: onTerminal ? redraw : nil)
-        let report: RunReport
+        let report: RunSummary
         do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
         // A failed lookup goes on untagged and a failed sync is retried next time: neither fails the run.
-        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup && $0.stage != .sync }
-        if stopped {
+        if report.stopped > 0 {
             throw ExitCode(1)
         }
     }
