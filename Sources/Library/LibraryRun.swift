@@ -646,7 +646,8 @@ public final class LibraryRun {
         return formatter.string(from: date)
     }
 
-    static func fileTimestamp(_ date: Date) -> String {
+    /// `20261201-231500`: the time in report and drop folder names.
+    public static func fileTimestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -1,0 +1,51 @@
+import Foundation
+import Glibc
+import Imaging
+import Jobs
+import Testing
+
+/// Loose images copied straight into a library root's inbox/, through the real `sluice watch` and its real watcher.
+@Suite(.serialized) struct LibraryLooseImagesTests {
+    @Test func looseImagesCopiedTogetherBecomeOneJob() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-loose-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let initialized = try await SluiceProcess.run(["init", root.path, "--profile", "library"])
+        #expect(initialized.status == 0, "\(initialized)")
+        let yaml = """
+            profile: library
+            library:
+              review: never
+              stages:
+                lookup: false
+            watch:
+              settle_ms: 300
+
+            """
+        try Data(yaml.utf8).write(to: root.appendingPathComponent("sluice.yaml"))
+        let daemon = try SluiceProcess(["watch", root.path])
+        defer { daemon.signal(SIGKILL) }
+        #expect(await eventually(timeout: 60) { daemon.stderr.contains("watching") }, "\(daemon.stderr)")
+
+        // As `cp *.png inbox/` does: each file created and written in place, one after another.
+        let inbox = root.appendingPathComponent("inbox")
+        let names = (0..<12).map { String(format: "photo-%02d.png", $0) }
+        for (index, name) in names.enumerated() {
+            try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: UInt64(700 + index)), as: .png, to: inbox.appendingPathComponent(name).path)
+        }
+
+        let store = try JobStore(stateDirectory: root.appendingPathComponent(".sluice"))
+        let completed = await eventually(timeout: 120, every: 0.2) {
+            let jobs = (try? store.all().jobs) ?? []
+            return !jobs.isEmpty && jobs.allSatisfy { $0.status == .completed }
+        }
+        #expect(completed, "\(daemon.stderr)")
+        let jobs = try store.all().jobs
+        #expect(jobs.count == 1, "one job for the twelve images: \(jobs.map(\.dataset))")
+        #expect(jobs.first?.dataset.hasPrefix("loose-") == true, "\(jobs.map(\.dataset))")
+        #expect(daemon.stderr.contains("12 loose image(s) in inbox/ grouped into one drop"), "\(daemon.stderr)")
+        let placed = (FileManager.default.enumerator(atPath: root.appendingPathComponent("final").path)?.allObjects as? [String] ?? [])
+            .map { ($0 as NSString).lastPathComponent }.filter { $0.hasSuffix(".png") }.sorted()
+        #expect(placed == names)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }.isEmpty)
+    }
+}
