@@ -26,12 +26,24 @@ import Testing
         defer { daemon.signal(SIGKILL) }
         #expect(await eventually(timeout: 60) { daemon.stderr.contains("watching") }, "\(daemon.stderr)")
 
-        // As `cp *.png inbox/` does: each file created and written in place, one after another.
+        // As `cp *.png inbox/` does: each file created and written in place, one after another; the last one slowly,
+        // so the first eleven settle while it is still being written, and wait for it.
         let inbox = root.appendingPathComponent("inbox")
         let names = (0..<12).map { String(format: "photo-%02d.png", $0) }
-        for (index, name) in names.enumerated() {
+        for (index, name) in names.dropLast().enumerated() {
             try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: UInt64(700 + index)), as: .png, to: inbox.appendingPathComponent(name).path)
         }
+        let staged = root.appendingPathComponent("last.png")
+        try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: 799), as: .png, to: staged.path)
+        let bytes = try Data(contentsOf: staged)
+        let last = inbox.appendingPathComponent(names[11])
+        _ = FileManager.default.createFile(atPath: last.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: last)
+        for part in stride(from: 0, to: bytes.count, by: (bytes.count + 5) / 6) {
+            try handle.write(contentsOf: bytes[part..<min(part + (bytes.count + 5) / 6, bytes.count)])
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try handle.close()
 
         let store = try JobStore(stateDirectory: root.appendingPathComponent(".sluice"))
         let completed = await eventually(timeout: 120, every: 0.2) {
