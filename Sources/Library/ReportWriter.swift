@@ -1,8 +1,9 @@
 import CategoryLearning
 import Foundation
 
-/// Writes a run's manifest (`manifest.json`) and error report (`errors.json`, `errors.txt`) while the images'
-/// records stream past one at a time, so the report of a drop of any size holds one record in memory. The lists
+/// Writes a run's manifest (`manifest.json`, and its `placed` list again as `placed.json`, which start-up reads
+/// without parsing every image's record) and error report (`errors.json`, `errors.txt`) while the images' records
+/// stream past one at a time, so the report of a drop of any size holds one record in memory. The lists
 /// that come later in a file (placements, each group of problems) are spooled to temp files beside it; `finish`
 /// assembles each file, makes it durable and names it atomically. The files read as a `RunReport` and its problems.
 final class ReportWriter {
@@ -68,7 +69,11 @@ final class ReportWriter {
         try manifest.write("\n]}\n")
         try errors.write("\n]\n")
         let text = try StagedFile(in: manifest.folder)
+        let placedList = try StagedFile(in: manifest.folder)
         do {
+            try placedList.write("[")
+            try placedList.append(contentsOf: placed)
+            try placedList.write("\n]\n")
             let elapsed = head.finished.timeIntervalSince(head.started)
             var lines = RunReport.errorTextHead(job: head.job, drop: head.drop, counters: head.counters, elapsed: elapsed)
             if problems == 0 { lines.append(RunReport.noProblemsLine) }
@@ -82,8 +87,10 @@ final class ReportWriter {
             try manifest.commit(as: "manifest.json")
             try errors.commit(as: "errors.json")
             try text.commit(as: "errors.txt")
+            try placedList.commit(as: RunReport.placedListName)
         } catch {
             text.discard()
+            placedList.discard()
             throw error
         }
         abandon()

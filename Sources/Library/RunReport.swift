@@ -94,6 +94,9 @@ public struct RunReport: Codable, Equatable, Sendable {
         syncs.compactMap { $0.result.map { "synced: \($0.summary)" } } + warnings.map { "warning: \($0)" }
     }
 
+    /// The manifest's `placed` list on its own, beside it (start-up reads it without the images' records).
+    static let placedListName = "placed.json"
+
     /// Hands `body` the `placed` list of each manifest under `reportsFolder` in turn (older manifests without one add
     /// nothing), so only one manifest's list is in memory at a time; a manifest that cannot be read is reported to
     /// `warn` and skipped.
@@ -102,11 +105,13 @@ public struct RunReport: Codable, Equatable, Sendable {
     ) rethrows {
         struct Placements: Decodable { var placed: [PlacedImage]? }
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []).sorted() where !name.hasPrefix(".") {
-            let path = reportsFolder + "/" + name + "/manifest.json"
+            let list = reportsFolder + "/" + name + "/" + placedListName
+            let path = FileManager.default.fileExists(atPath: list) ? list : reportsFolder + "/" + name + "/manifest.json"
             let placed: [PlacedImage]
             do {
                 guard let data = FileManager.default.contents(atPath: path) else { continue }
-                placed = try JSONDecoder().decode(Placements.self, from: data).placed ?? []
+                placed = path == list
+                    ? try JSONDecoder().decode([PlacedImage].self, from: data) : try JSONDecoder().decode(Placements.self, from: data).placed ?? []
             } catch {
                 warn("\(path) is not a readable manifest (\(error)); the moves of its images are not learned")
                 continue

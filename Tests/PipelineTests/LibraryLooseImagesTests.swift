@@ -18,7 +18,7 @@ import Testing
               stages:
                 lookup: false
             watch:
-              settle_ms: 300
+              settle_ms: 1000
 
             """
         try Data(yaml.utf8).write(to: root.appendingPathComponent("sluice.yaml"))
@@ -39,9 +39,11 @@ import Testing
         let last = inbox.appendingPathComponent(names[11])
         _ = FileManager.default.createFile(atPath: last.path, contents: nil)
         let handle = try FileHandle(forWritingTo: last)
-        for part in stride(from: 0, to: bytes.count, by: (bytes.count + 5) / 6) {
-            try handle.write(contentsOf: bytes[part..<min(part + (bytes.count + 5) / 6, bytes.count)])
-            try await Task.sleep(for: .milliseconds(200))
+        // 20 parts 100 ms apart: longer than the settle period in all, never quiet for as long as it.
+        let part = (bytes.count + 19) / 20
+        for start in stride(from: 0, to: bytes.count, by: part) {
+            try handle.write(contentsOf: bytes[start..<min(start + part, bytes.count)])
+            try await Task.sleep(for: .milliseconds(100))
         }
         try handle.close()
 
