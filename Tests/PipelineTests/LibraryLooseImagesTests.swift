@@ -26,26 +26,27 @@ import Testing
         defer { daemon.signal(SIGKILL) }
         #expect(await eventually(timeout: 60) { daemon.stderr.contains("watching") }, "\(daemon.stderr)")
 
-        // As `cp *.png inbox/` does: each file created and written in place, one after another; the last one slowly,
-        // so the first eleven settle while it is still being written, and wait for it.
+        // As `cp *.png inbox/` does: each file created and written in place; one of them slowly, so the other eleven
+        // settle while it is still being written, and wait for it.
         let inbox = root.appendingPathComponent("inbox")
         let names = (0..<12).map { String(format: "photo-%02d.png", $0) }
+        let staged = root.appendingPathComponent("last.png")
+        try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: 799), as: .png, to: staged.path)
+        // The slow writer is its own process (dd, 20 parts 100 ms apart: longer than the settle period in all, never
+        // quiet for as long as it), so a busy test process cannot stall it into a pause the watcher takes for the end.
+        let size = try Data(contentsOf: staged).count
+        let part = (size + 19) / 20
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = [
+            "-c", "for i in $(seq 0 19); do dd if=\"$1\" bs=\(part) skip=$i count=1 2>/dev/null >> \"$2\"; sleep 0.1; done", "writer",
+            staged.path, inbox.appendingPathComponent(names[11]).path,
+        ]
+        try writer.run()
         for (index, name) in names.dropLast().enumerated() {
             try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: UInt64(700 + index)), as: .png, to: inbox.appendingPathComponent(name).path)
         }
-        let staged = root.appendingPathComponent("last.png")
-        try ImageEncoder.write(PixelImage.pattern(width: 40, height: 40, seed: 799), as: .png, to: staged.path)
-        let bytes = try Data(contentsOf: staged)
-        let last = inbox.appendingPathComponent(names[11])
-        _ = FileManager.default.createFile(atPath: last.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: last)
-        // 20 parts 100 ms apart: longer than the settle period in all, never quiet for as long as it.
-        let part = (bytes.count + 19) / 20
-        for start in stride(from: 0, to: bytes.count, by: part) {
-            try handle.write(contentsOf: bytes[start..<min(start + part, bytes.count)])
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        try handle.close()
+        #expect(await eventually(timeout: 60) { !writer.isRunning } && writer.terminationStatus == 0)
 
         let store = try JobStore(stateDirectory: root.appendingPathComponent(".sluice"))
         let completed = await eventually(timeout: 120, every: 0.2) {
@@ -60,6 +61,9 @@ import Testing
         let placed = (FileManager.default.enumerator(atPath: root.appendingPathComponent("final").path)?.allObjects as? [String] ?? [])
             .map { ($0 as NSString).lastPathComponent }.filter { $0.hasSuffix(".png") }.sorted()
         #expect(placed == names)
+        let lastPlaced = FileManager.default.enumerator(atPath: root.appendingPathComponent("final").path)?.allObjects
+            .compactMap { $0 as? String }.first { $0.hasSuffix(names[11]) }
+        #expect(try Data(contentsOf: root.appendingPathComponent("final/" + (lastPlaced ?? ""))) == Data(contentsOf: staged), "taken whole")
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }.isEmpty)
     }
 }
