@@ -58,7 +58,7 @@ fanart.has = ["copyright"]
 config.library.categories = [characters, fanart]
 let session = try LookupSession(settings: fakes.settings(), cache: LookupCache(path: root + "/.sluice/lookup.sqlite"))
 let started = ContinuousClock.now
-let report = try await LibraryRun(options: LibraryRunOptions(drop: drop, root: root, config: config), lookup: session, log: { _ in }).run()
+let report = try await LibraryRun(options: LibraryRunOptions(drop: drop, root: root, config: config), lookup: session, log: { _ in }).run().manifest()
 let wall = (ContinuousClock.now - started).seconds
 let organized = report.images.filter { $0.destination != nil }.count
 var stageSeconds: [LibraryStage: Double] = [:]

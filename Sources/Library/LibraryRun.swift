@@ -13,6 +13,10 @@ import XMPSidecar
 /// checkpoint journal as it goes, so a killed run resumes where it stopped: no answered lookup is asked again (the
 /// cache and the journal), no file is written twice into final/, no review decision is lost.
 ///
+/// Memory stays bounded by the batch size, not the drop: for every image the run keeps only its summary and where its
+/// latest record is in the journal (`LibraryCheckpoint`); the records of the batch in hand are read back, and the
+/// manifest and error report are written from a streamed pass over the journal (`ReportWriter`).
+///
 /// One owner for all mutable state (this class, used from one task). Effects live in the stage helpers it calls
 /// (scanner, lookup session, review folders, sidecar store, organizer); the decisions (review policy, categorizer,
 /// lookup verdicts, next stage) are pure.
@@ -27,9 +31,13 @@ public final class LibraryRun {
     private let dropName: String
     private let stateFolder: String
     private var journal: CheckpointJournal!
+    /// Every image's summary and the place of its latest record, every review batch.
+    private var checkpoint = LibraryCheckpoint()
+    /// The records of the images in hand (one batch, or one review folder's), read back from the journal.
     private var records: [String: ImageRecord] = [:]
     private var reviewBatches: [Int: ReviewBatchRecord] = [:]
-    private var counters = RunCounters()
+    private var onlineLookups = 0
+    private var cacheHits = 0
     private var lookedUpThisRun = Set<String>()
     private var started = Date()
     private var warnings: [String] = []
@@ -71,11 +79,19 @@ public final class LibraryRun {
 
     public var checkpointPath: String { stateFolder + "/checkpoint.jsonl" }
 
-    /// Every image's record as it stands now (for a job engine's progress and waits), in path order.
-    public var images: [ImageRecord] { records.values.sorted { $0.path < $1.path } }
+    /// Every image's summary as it stands now (for a job engine's progress and waits).
+    public var summaries: some Collection<ImageSummary> { checkpoint.images.values.lazy.map(\.summary) }
 
-    /// Runs every stage that can progress and writes the manifest and error report; returns the report.
-    public func run() async throws -> RunReport {
+    /// The run's counters: the checkpoint's image totals and this run's lookups.
+    public var counters: RunCounters {
+        var counters = checkpoint.counters
+        counters.onlineLookups = onlineLookups
+        counters.cacheHits = cacheHits
+        return counters
+    }
+
+    /// Runs every stage that can progress and writes the manifest and error report; returns where they are.
+    public func run() async throws -> RunSummary {
         do {
             for batch in try prepare() { try await process(batch: batch) }
         } catch {
@@ -101,33 +117,32 @@ public final class LibraryRun {
         }
         let (journal, checkpoint) = try CheckpointJournal.open(at: checkpointPath)
         self.journal = journal
-        records = checkpoint.images
+        self.checkpoint = checkpoint
         reviewBatches = checkpoint.reviewBatches
         Organizer(finalFolder: finalFolder, move: options.config.library.output == .move).sweepTemporaryFiles()
+        ReviewBatchFolder(root: options.root, jobID: jobID).sweepStaging()
         let inventory = DropInventory.list(options.drop)
         warnings += inventory.warnings
-        admit(inventory)
-        counters.total = records.count
-        log("\(jobID): \(records.count) image(s) in \(options.drop), batches of \(options.config.library.batchSize)")
+        try admit(inventory)
+        log("\(jobID): \(self.checkpoint.images.count) image(s) in \(options.drop), batches of \(options.config.library.batchSize)")
         try readReviewDecisions()
         if options.config.learning.enabled && options.runs(.categorize) { prepareLearning() }
         // A run from the sync stage only syncs: no image stage is run or recorded as off.
         guard options.from != .sync else { return [] }
-        return Set(records.values.map(\.batch)).sorted()
+        return self.checkpoint.batches
     }
 
     /// Takes one batch through every stage it can pass now; its outcomes are on disk when this returns.
     public func process(batch: Int) async throws {
-        try await advance(paths(inBatch: batch), batch: batch)
+        try await advance(checkpoint.paths(inBatch: batch), batch: batch)
         try journal.sync()
-        updateCounters()
         log("batch \(batch + 1): " + counters.line(elapsed: Date().timeIntervalSince(started)))
         if syncWhen == .batch && placedSinceSync > 0 { await sync(batch: batch + 1) }
     }
 
     /// Retries the lookups that met a service that was down, stops the analyzers, syncs when `sync.when` is `job`
     /// (or the run starts from the sync stage), then writes the manifest and the error report.
-    public func finish() async throws -> RunReport {
+    public func finish() async throws -> RunSummary {
         do {
             if options.from != .sync { try await retryLookups() }
         } catch {
@@ -137,7 +152,6 @@ public final class LibraryRun {
         await analyzers?.shutdown()
         analyzers = nil
         try journal.sync()
-        updateCounters()
         // With batch syncs, one more catches up what a killed run placed but never synced (and what came in here).
         if syncWhen == .job || (syncWhen == .batch && (placedSinceSync > 0 || !syncs.contains { $0.result != nil })) {
             await sync(batch: nil)
@@ -149,18 +163,21 @@ public final class LibraryRun {
 
     private func imagePath(_ record: ImageRecord) -> String { options.drop + "/" + record.path }
 
-    /// Adds the drop's images the checkpoint does not know, in batches after the known ones.
-    private func admit(_ inventory: DropInventory) {
+    /// Adds the drop's images the checkpoint does not know, in batches after the known ones, and records them before
+    /// any is scanned: a run killed in the middle of a batch finds the same batches (and review folder names) again.
+    private func admit(_ inventory: DropInventory) throws {
         let batchSize = options.config.library.batchSize
-        let firstNewBatch = records.isEmpty ? 0 : (records.values.map(\.batch).max() ?? -1) + 1
-        var newCount = 0
-        for entry in inventory.entries where records[entry.relativePath] == nil {
-            var record = ImageRecord(path: entry.relativePath, batch: firstNewBatch + newCount / batchSize)
-            newCount += 1
+        let firstNewBatch = (checkpoint.images.values.lazy.map(\.summary.batch).max() ?? -1) + 1
+        var admitted: [CheckpointEntry] = []
+        for entry in inventory.entries where checkpoint.images[entry.relativePath] == nil {
+            var record = ImageRecord(path: entry.relativePath, batch: firstNewBatch + admitted.count / batchSize)
             if let refusal = entry.refusal { record.record(.scan, StageOutcome(status: .refused, detail: refusal)) }
-            records[entry.relativePath] = record
-            if entry.refusal != nil { try? journal.append(.image(record)) }
+            admitted.append(.image(record))
         }
+        guard !admitted.isEmpty else { return }
+        // One write, then one fsync: the admission is on disk whole before the first image is scanned.
+        for (entry, location) in zip(admitted, try journal.append(admitted)) { checkpoint.apply(entry, at: location) }
+        try journal.sync()
     }
 
     /// Opens the learning database, learns from the moves made in final/ since the last run, and puts the learner
@@ -169,8 +186,9 @@ public final class LibraryRun {
         do {
             let store = try CorrectionStore(path: CorrectionStore.path(stateFolder: options.root + "/.sluice"))
             let recorder = CorrectionRecorder(finalFolder: finalFolder, store: store, log: log)
-            let manifests = RunReport.placements(inReports: reportsFolder) { self.warnings.append($0) }
-            let learned = try StartupReconciler(recorder: recorder).reconcile(manifests: manifests)
+            // One manifest's placements in memory at a time; the store skips those it knows.
+            try RunReport.forEachPlacementList(inReports: reportsFolder, warn: { self.warnings.append($0) }) { try store.importPlacements($0) }
+            let learned = try StartupReconciler(recorder: recorder).reconcile(manifests: [])
             if !learned.isEmpty { log("learning: \(learned.count) move(s) you made in final/ since the last run were learned") }
             let learner = try store.learner(settings: LearningSettings(options.config.learning))
             categorizer.suggesters.insert(LearnedCategorySuggester(learner: learner), at: 0)
@@ -183,12 +201,25 @@ public final class LibraryRun {
 
     private var reportsFolder: String { options.root + "/.sluice/reports" }
 
-    private func paths(inBatch batch: Int) -> [String] {
-        records.values.filter { $0.batch == batch }.map(\.path).sorted()
+    /// An image's latest record, read back from the journal (nil for a path the checkpoint does not know).
+    private func storedRecord(_ path: String) throws -> ImageRecord? {
+        guard let image = checkpoint.images[path] else { return nil }
+        guard case .image(let record) = try journal.read(image.location) else {
+            throw LibraryError.checkpointUnreadable(path: journal.path, line: 0, reason: "the entry for \(path) is not an image record")
+        }
+        return record
+    }
+
+    /// Reads the records of `paths` into hand (replacing those in hand).
+    private func take(_ paths: [String]) throws {
+        records = [:]
+        for path in paths { records[path] = try storedRecord(path) }
     }
 
     /// Takes each image of `paths` through every stage it can pass now.
     private func advance(_ paths: [String], batch: Int) async throws {
+        try take(paths)
+        defer { records = [:] }
         for stage in LibraryStage.imageStages {
             let due = paths.filter { records[$0]?.nextStage == stage }
             guard !due.isEmpty else { continue }
@@ -203,14 +234,13 @@ public final class LibraryRun {
             case .organize: try organize(due)
             case .sync: break
             }
-            updateCounters()
             progress?(counters.line(elapsed: Date().timeIntervalSince(started)))
         }
     }
 
     private func save(_ record: ImageRecord) throws {
         records[record.path] = record
-        try journal.append(.image(record))
+        checkpoint.apply(.image(record), at: try journal.append(.image(record)))
     }
 
     /// Records `stage` as off when this run does not run it; true when it did.
@@ -333,27 +363,27 @@ public final class LibraryRun {
                 let summary = found.similarity.map { "\(found.origin) \(String(format: "%.1f", $0))%" } ?? "no match"
                 record.record(
                     .lookup, StageOutcome(status: .done, detail: summary + (found.fromCache ? " (cache)" : ""), milliseconds: milliseconds, attempts: attempts))
-                if found.fromCache { counters.cacheHits += 1 } else { counters.onlineLookups += 1 }
+                if found.fromCache { cacheHits += 1 } else { onlineLookups += 1 }
             case .waitForQuota(let until, _):
                 record.record(
                     .lookup,
                     StageOutcome(
-                        status: .waiting, detail: "SauceNAO daily limit reached; resumes at \(Self.clockTime(until))",
+                        status: .waiting, detail: ImageSummary.quotaWaitPrefix + "; resumes at \(Self.clockTime(until))",
                         milliseconds: milliseconds, attempts: attempts - 1))
-                counters.onlineLookups += 1
+                onlineLookups += 1
             case .retryLater(let context):
                 let gaveUp = attempts > options.config.library.lookupRetries
                 record.record(
                     .lookup,
                     StageOutcome(
                         status: gaveUp ? .failed : .waiting,
-                        detail: (gaveUp ? "gave up after \(attempts) attempts, goes on untagged: " : "retry later in the run: ") + context,
+                        detail: (gaveUp ? "gave up after \(attempts) attempts, goes on untagged: " : ImageSummary.retryWaitPrefix + " in the run: ") + context,
                         milliseconds: milliseconds, attempts: attempts))
-                counters.onlineLookups += 1
+                onlineLookups += 1
             case .failed(let context):
                 record.record(
                     .lookup, StageOutcome(status: .failed, detail: "goes on untagged: " + context, milliseconds: milliseconds, attempts: attempts))
-                counters.onlineLookups += 1
+                onlineLookups += 1
             }
             try save(record)
             CrashPoint.check("looked-up")
@@ -364,15 +394,13 @@ public final class LibraryRun {
     private func retryLookups() async throws {
         let retries = options.config.library.lookupRetries
         for round in 0..<retries {
-            let due = records.values.filter {
-                $0.nextStage == .lookup && $0.outcome(.lookup)?.status == .waiting && $0.outcome(.lookup)?.detail?.hasPrefix("retry") == true
-            }.map(\.path).sorted()
+            let due = checkpoint.images.filter { $0.value.summary.nextStage == .lookup && $0.value.summary.lookupWait == .retry }.keys.sorted()
             guard !due.isEmpty else { return }
             log("retry \(round + 1) of \(retries): \(due.count) lookup(s) in \(options.config.library.lookupRetryMinutes.formatted()) min")
             try await time.sleep(for: .milliseconds(Int64(options.config.library.lookupRetryMinutes * 60_000)))
             lookedUpThisRun.subtract(due)
-            for batch in Set(due.compactMap { records[$0]?.batch }).sorted() {
-                try await advance(due.filter { records[$0]?.batch == batch }, batch: batch)
+            for batch in Set(due.compactMap { checkpoint.images[$0]?.summary.batch }).sorted() {
+                try await advance(due.filter { checkpoint.images[$0]?.summary.batch == batch }, batch: batch)
             }
         }
     }
@@ -418,6 +446,8 @@ public final class LibraryRun {
         let folder = ReviewBatchFolder(root: options.root, jobID: jobID)
         for number in reviewBatches.keys.sorted() {
             guard var batch = reviewBatches[number], !batch.decided, let approved = folder.approvedFolder(of: batch) else { continue }
+            try take(batch.files.keys.sorted())
+            defer { records = [:] }
             for (path, tags) in folder.decisions(in: approved, batch: batch) {
                 guard var record = records[path], record.outcome(.review)?.status == .waiting else { continue }
                 let known = Dictionary(record.candidateTags().map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
@@ -579,39 +609,32 @@ public final class LibraryRun {
 
     // MARK: Reporting
 
-    private func updateCounters() {
-        var fresh = RunCounters()
-        fresh.total = records.count
-        fresh.onlineLookups = counters.onlineLookups
-        fresh.cacheHits = counters.cacheHits
-        fresh.scannedBytes = records.values.reduce(0) { $0 + ($1.facts?.bytes ?? 0) }
-        for record in records.values {
-            if record.isFinished { fresh.finished += 1 }
-            if record.outcome(.scan)?.status == .skipped { fresh.skipped += 1 }
-            if record.outcome(.scan)?.status == .refused { fresh.refused += 1 }
-            if record.outcomes.values.contains(where: { $0.status == .failed }) { fresh.failed += 1 }
-            if record.outcome(.review)?.status == .waiting { fresh.waitingForReview += 1 }
-            if record.outcome(.lookup)?.status == .waiting { fresh.waitingForQuota += 1 }
-        }
-        counters = fresh
-    }
-
-    private func writeReport() throws -> RunReport {
-        var report = RunReport(
-            job: jobID, drop: URL(fileURLWithPath: options.drop).standardizedFileURL.path, started: started, finished: Date(),
-            from: options.from, to: options.to, counters: counters, warnings: warnings,
-            images: records.values.sorted { $0.path < $1.path })
-        report.placed = report.images.compactMap { record in
-            guard let destination = record.destination, let facts = record.facts else { return nil }
-            return Self.placedImage(record, sha256: facts.sha256, bytes: facts.bytes, finalPath: String(destination.dropFirst("final/".count)))
-        }
-        report.syncs = syncs
+    /// Writes the manifest and the error report from one pass over the journal, in path order.
+    private func writeReport() throws -> RunSummary {
+        let counters = self.counters
         let folder = reportsFolder + "/" + jobID + "-" + Self.fileTimestamp(started)
-        try report.write(to: folder)
+        let head = ReportWriter.Head(
+            counters: counters, drop: URL(fileURLWithPath: options.drop).standardizedFileURL.path, finished: Date(), from: options.from,
+            job: jobID, started: started, syncs: syncs, to: options.to, warnings: warnings)
+        let writer = try ReportWriter(folder: folder, head: head)
+        do {
+            for path in checkpoint.images.keys.sorted() {
+                guard let record = try storedRecord(path) else { continue }
+                var placement: PlacedImage?
+                if let destination = record.destination, let facts = record.facts {
+                    placement = Self.placedImage(record, sha256: facts.sha256, bytes: facts.bytes, finalPath: String(destination.dropFirst("final/".count)))
+                }
+                try writer.add(record, placed: placement)
+            }
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
         log("\(jobID): \(counters.finished)/\(counters.total) done, \(counters.waitingForReview) waiting for review, "
             + "\(counters.skipped) skipped, \(counters.refused) refused, \(counters.failed) with a failure; "
             + "manifest \(folder)/manifest.json, errors \(folder)/errors.txt")
-        return report
+        return RunSummary(job: jobID, folder: folder, counters: counters, stopped: checkpoint.images.values.count { $0.summary.stopped })
     }
 
     /// Written into the sidecars' processed marker.
@@ -623,7 +646,8 @@ public final class LibraryRun {
         return formatter.string(from: date)
     }
 
-    static func fileTimestamp(_ date: Date) -> String {
+    /// `20261201-231500`: the time in report and drop folder names.
+    public static func fileTimestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")

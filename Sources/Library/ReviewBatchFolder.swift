@@ -30,7 +30,7 @@ public struct ReviewBatchFolder: Sendable {
                 batch: batch, folderName: folderName, files: Dictionary(uniqueKeysWithValues: zip(items.map(\.record.path), existing.images.map(\.file))),
                 decided: false)
         }
-        let staging = reviewFolder + "/.\(folderName).tmp-\(getpid())"
+        let staging = reviewFolder + "/" + Self.stagingName(of: folderName, pid: getpid())
         try? FileManager.default.removeItem(atPath: staging)
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         var files: [String: String] = [:]
@@ -45,6 +45,7 @@ public struct ReviewBatchFolder: Sendable {
             taken.insert(name.lowercased())
             files[item.record.path] = name
             try FileManager.default.copyItem(atPath: item.sourcePath, toPath: staging + "/" + name)
+            CrashPoint.check("review-image-staged")
             // Most confident first (stable: the lookup's order among equals), analysis tags included.
             let tags = item.record.candidateTags().enumerated()
                 .sorted { ($0.element.confidence ?? -1, -$0.offset) > ($1.element.confidence ?? -1, -$1.offset) }.map(\.element)
@@ -68,6 +69,29 @@ public struct ReviewBatchFolder: Sendable {
         try FileOperations.rename(staging, to: target)
         try? FileOperations.syncDirectory(at: reviewFolder)
         return ReviewBatchRecord(batch: batch, folderName: folderName, files: files, decided: false)
+    }
+
+    /// The name a batch folder is written under before its rename: `.<folder>.tmp-<pid>`.
+    static func stagingName(of folderName: String, pid: Int32) -> String { ".\(folderName).tmp-\(pid)" }
+
+    /// The writer's pid when `name` is a batch folder's staging name, nil for any other name.
+    static func stagingPID(of name: String) -> Int32? {
+        guard name.hasPrefix("."), name.contains("__batch-"), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        let digits = name[marker.upperBound...]
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let pid = Int32(digits) else { return nil }
+        return pid
+    }
+
+    /// Removes the staging folders under review/ that a killed run left (their writer is gone); returns how many.
+    /// Only Sluice's own staging names are touched, and never one a live process is still writing.
+    @discardableResult
+    public func sweepStaging() -> Int {
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: reviewFolder)) ?? [] {
+            guard let pid = Self.stagingPID(of: name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if (try? FileManager.default.removeItem(atPath: reviewFolder + "/" + name)) != nil { removed += 1 }
+        }
+        return removed
     }
 
     /// Where the approved batch is (its `RESUME` touched, or moved to reviewed/ under any name), nil while it waits.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The run's counters (one owner: the run), shown as progress and written into the manifest.
+/// The run's counters (one owner: the run), shown as progress and written into the manifest. The image counts are
+/// running totals over the images' summaries (`count(_:sign:)`), so they never need every record at once.
 public struct RunCounters: Codable, Equatable, Sendable {
     public var total = 0
     public var finished = 0
@@ -14,6 +15,20 @@ public struct RunCounters: Codable, Equatable, Sendable {
     public var failed = 0
     public var waitingForReview = 0
     public var waitingForQuota = 0
+
+    public init() {}
+
+    /// Adds one image's summary to the totals (`sign` 1), or takes it out again (`sign` -1) before its newer one is added.
+    public mutating func count(_ image: ImageSummary, sign: Int) {
+        total += sign
+        scannedBytes += Int64(sign) * image.bytes
+        if image.isFinished { finished += sign }
+        if image.skipped { skipped += sign }
+        if image.refused { refused += sign }
+        if image.failed { failed += sign }
+        if image.waitingForReview { waitingForReview += sign }
+        if image.lookupWait != nil { waitingForQuota += sign }
+    }
 
     /// `12/100 images · 8 online lookups · 3 cache hits · 41 img/min · 2.3 MB/s · ETA 2m10s`.
     public func line(elapsed: TimeInterval) -> String {

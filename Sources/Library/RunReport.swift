@@ -41,64 +41,82 @@ public struct RunReport: Codable, Equatable, Sendable {
         public var stage: LibraryStage
         public var status: StageOutcome.Status
         public var detail: String
+
+        /// The problem's line in the text report.
+        var textLine: String { "  \(image) [\(stage.rawValue)]: \(detail)" }
     }
 
     /// Refused, skipped, failed and waiting images with their stage and reason, in path order, then failed syncs.
     public var problems: [Problem] {
-        images.flatMap { record in
-            LibraryStage.imageStages.compactMap { stage -> Problem? in
-                guard let outcome = record.outcome(stage), Self.problemStatuses.contains(outcome.status) else { return nil }
-                return Problem(image: record.path, stage: stage, status: outcome.status, detail: outcome.detail ?? "")
-            }
-        }
-            + syncs.compactMap { sync in
-                sync.error.map { Problem(image: "final/", stage: .sync, status: .failed, detail: $0) }
-            }
+        images.flatMap(Self.problems(of:)) + Self.problems(of: syncs)
     }
 
-    private static let problemStatuses: Set<StageOutcome.Status> = [.refused, .skipped, .failed, .waiting]
+    /// One image's refused, skipped, failed or waiting stages.
+    static func problems(of record: ImageRecord) -> [Problem] {
+        LibraryStage.imageStages.compactMap { stage -> Problem? in
+            guard let outcome = record.outcome(stage), problemGroups.contains(outcome.status) else { return nil }
+            return Problem(image: record.path, stage: stage, status: outcome.status, detail: outcome.detail ?? "")
+        }
+    }
+
+    /// The syncs that failed.
+    static func problems(of syncs: [SyncRecord]) -> [Problem] {
+        syncs.compactMap { sync in sync.error.map { Problem(image: "final/", stage: .sync, status: .failed, detail: $0) } }
+    }
+
+    /// The error report's groups, in the order the text shows them.
+    static let problemGroups: [StageOutcome.Status] = [.failed, .refused, .skipped, .waiting]
 
     /// The short text version of the error report.
     public var errorText: String {
-        var lines = ["Sluice library run \(job) on \(drop)", counters.line(elapsed: finished.timeIntervalSince(started)), ""]
+        var lines = Self.errorTextHead(job: job, drop: drop, counters: counters, elapsed: finished.timeIntervalSince(started))
         let problems = self.problems
-        if problems.isEmpty { lines.append("No image was refused, skipped, failed or left waiting.") }
-        for status in [StageOutcome.Status.failed, .refused, .skipped, .waiting] {
+        if problems.isEmpty { lines.append(Self.noProblemsLine) }
+        for status in Self.problemGroups {
             let group = problems.filter { $0.status == status }
             guard !group.isEmpty else { continue }
-            lines.append("\(status.rawValue) (\(group.count)):")
-            lines += group.map { "  \($0.image) [\($0.stage.rawValue)]: \($0.detail)" }
+            lines.append(Self.groupHeading(status, count: group.count))
+            lines += group.map(\.textLine)
         }
-        lines += syncs.compactMap { $0.result.map { "synced: \($0.summary)" } }
-        lines += warnings.map { "warning: \($0)" }
+        lines += Self.errorTextTail(syncs: syncs, warnings: warnings)
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The `placed` lists of every manifest under `reportsFolder` (older manifests without one add nothing); a
-    /// manifest that cannot be read is reported to `warn` and skipped.
-    public static func placements(inReports reportsFolder: String, warn: (String) -> Void) -> [PlacedImage] {
-        struct Placements: Decodable { var placed: [PlacedImage]? }
-        var result: [PlacedImage] = []
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []).sorted() {
-            let path = reportsFolder + "/" + name + "/manifest.json"
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            do {
-                result += try JSONDecoder().decode(Placements.self, from: data).placed ?? []
-            } catch {
-                warn("\(path) is not a readable manifest (\(error)); the moves of its images are not learned")
-            }
-        }
-        return result
+    static func errorTextHead(job: String, drop: String, counters: RunCounters, elapsed: TimeInterval) -> [String] {
+        ["Sluice library run \(job) on \(drop)", counters.line(elapsed: elapsed), ""]
     }
 
-    /// Writes `manifest.json`, `errors.json` and `errors.txt` into `folder`, each atomically.
-    public func write(to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        try FileOperations.writeAtomically(try encoder.encode(self), to: URL(fileURLWithPath: folder + "/manifest.json"))
-        try FileOperations.writeAtomically(try encoder.encode(problems), to: URL(fileURLWithPath: folder + "/errors.json"))
-        try FileOperations.writeAtomically(Data(errorText.utf8), to: URL(fileURLWithPath: folder + "/errors.txt"))
+    static let noProblemsLine = "No image was refused, skipped, failed or left waiting."
+
+    static func groupHeading(_ status: StageOutcome.Status, count: Int) -> String { "\(status.rawValue) (\(count)):" }
+
+    static func errorTextTail(syncs: [SyncRecord], warnings: [String]) -> [String] {
+        syncs.compactMap { $0.result.map { "synced: \($0.summary)" } } + warnings.map { "warning: \($0)" }
+    }
+
+    /// The manifest's `placed` list on its own, beside it (start-up reads it without the images' records).
+    static let placedListName = "placed.json"
+
+    /// Hands `body` the `placed` list of each manifest under `reportsFolder` in turn (older manifests without one add
+    /// nothing), so only one manifest's list is in memory at a time; a manifest that cannot be read is reported to
+    /// `warn` and skipped.
+    public static func forEachPlacementList(
+        inReports reportsFolder: String, warn: (String) -> Void, _ body: ([PlacedImage]) throws -> Void
+    ) rethrows {
+        struct Placements: Decodable { var placed: [PlacedImage]? }
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []).sorted() where !name.hasPrefix(".") {
+            let list = reportsFolder + "/" + name + "/" + placedListName
+            let path = FileManager.default.fileExists(atPath: list) ? list : reportsFolder + "/" + name + "/manifest.json"
+            let placed: [PlacedImage]
+            do {
+                guard let data = FileManager.default.contents(atPath: path) else { continue }
+                placed = path == list
+                    ? try JSONDecoder().decode([PlacedImage].self, from: data) : try JSONDecoder().decode(Placements.self, from: data).placed ?? []
+            } catch {
+                warn("\(path) is not a readable manifest (\(error)); the moves of its images are not learned")
+                continue
+            }
+            try body(placed)
+        }
     }
 }

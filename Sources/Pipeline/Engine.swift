@@ -131,8 +131,10 @@ public final class Engine {
 
     /// Each settled top-level entry not yet owned by a job becomes a job at step adopt.
     private func adoptDrops(in folder: URL, folderName: String, jobs: [Job], isSettled: (URL) -> Bool) throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         let claimed = Set(jobs.filter { $0.step == .adopt }.map(\.origin))
+        let groupsLooseImages = config.profile == .library
+        if groupsLooseImages && folderName == "inbox" { try groupLooseImages(in: folder, claimed: claimed, isSettled: isSettled) }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         let waitingInReview = Set(jobs.filter { !$0.status.isFinished && $0.step == .review }.map(\.id))
         for name in names.sorted() where !DatasetFiles.isIgnoredName(name) {
             let origin = "\(folderName)/\(name)"
@@ -146,6 +148,8 @@ public final class Engine {
                 }
                 // A library review batch moved to reviewed/ is an approval its job reads, not a new drop.
                 if folderName == "reviewed", LibraryReviewBatches.runID(of: url) != nil { continue }
+            } else if groupsLooseImages && folderName == "inbox" && DatasetFiles.isImage(name) {
+                continue  // taken with the other loose images by groupLooseImages, as one drop
             } else if !DatasetFiles.isImage(name) {
                 let hasImageTwin = name.lowercased().hasSuffix(".txt") && names.contains { other in
                     DatasetFiles.isImage(other) && (other as NSString).deletingPathExtension == (name as NSString).deletingPathExtension

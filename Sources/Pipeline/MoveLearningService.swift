@@ -58,11 +58,14 @@ public struct MoveLearningService: Service {
         try watcher.start {
             // The moves made while Sluice was down, found by content hash; the watches already exist, so a move made
             // meanwhile is queued, not missed. SIGTERM ends it early.
-            let manifests = RunReport.placements(inReports: reports) { logger.warning("learning: \($0)") }
+            // One manifest's placements in memory at a time; the store skips those it knows.
             var reconciler = StartupReconciler(recorder: recorder)
             reconciler.shouldStop = { watcher.isStopping }
             do {
-                let learned = try reconciler.reconcile(manifests: manifests)
+                try RunReport.forEachPlacementList(inReports: reports, warn: { logger.warning("learning: \($0)") }) {
+                    try store.importPlacements($0)
+                }
+                let learned = try reconciler.reconcile(manifests: [])
                 logger.info("learning: \(learned.count) move(s) made in final/ while Sluice was down were learned")
             } catch {
                 logger.error("learning: the moves made while Sluice was down were not read: \(error)")

@@ -71,11 +71,10 @@ struct LibraryRunCommand: AsyncParsableCommand {
         var progress: (@Sendable (String) -> Void)?
         if let terminal { progress = { terminal.draw($0) } }
         let libraryRun = LibraryRun(options: options, lookup: lookup, log: log, progress: progress)
-        let report: RunReport
+        let report: RunSummary
         do { report = try await libraryRun.run() } catch { throw CLIError("\(error)") }
         // A failed lookup goes on untagged and a failed sync is retried next time: neither fails the run.
-        let stopped = report.problems.contains { $0.status == .failed && $0.stage != .lookup && $0.stage != .sync }
-        if stopped {
+        if report.stopped > 0 {
             throw ExitCode(1)
         }
     }

@@ -139,4 +139,64 @@ struct LibraryKillTests {
             #expect(leftovers.isEmpty, "\(point)")
         }
     }
+
+    /// A root whose images all wait in review (lookup off, `review: always`), in batches of 4.
+    static func makeReviewRoot(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let yaml = """
+            profile: library
+            library:
+              review: always
+              batch_size: 4
+              stages:
+                lookup: false
+
+            """
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path + "/sluice.yaml"))
+    }
+
+    /// Every entry under review/, each review folder with its files (dot names, staging folders included).
+    static func reviewTree(_ root: String) throws -> [String: [String]] {
+        let review = root + "/review"
+        var result: [String: [String]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: review) {
+            result[name] = ((try? FileManager.default.contentsOfDirectory(atPath: review + "/" + name)) ?? []).sorted()
+        }
+        return result
+    }
+
+    @Test func killedWhileBatchOneIsScannedOrAReviewFolderIsWrittenThenRerunMakesTheSameReviewFolders() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("library-kill-review-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let workspace = try LibraryWorkspace()
+        for seed in 0..<10 { try workspace.image("img-\(seed).png", seed: UInt64(300 + seed), width: 32, height: 32) }
+        func freshRoot(_ name: String) throws -> (root: String, drop: String) {
+            let root = base + "/" + name
+            try Self.makeReviewRoot(root)
+            try FileManager.default.copyItem(atPath: workspace.drop, toPath: root + "/drop")
+            return (root, root + "/drop")
+        }
+
+        let reference = try freshRoot("reference")
+        #expect(try Self.run(reference.drop, root: reference.root) == 0)
+        let expected = try Self.reviewTree(reference.root)
+        #expect(expected.keys.sorted() == ["drop__batch-1", "drop__batch-2", "drop__batch-3"], "\(expected)")
+        #expect(expected["drop__batch-3"]?.filter { $0.hasSuffix(".png") } == ["img-8.png", "img-9.png"])
+
+        // Killed after 2 of batch 1's 4 images were scanned: its 2 others keep their batch on the rerun.
+        let scanned = try freshRoot("killed-scanning")
+        #expect(try Self.run(scanned.drop, root: scanned.root, crashAt: "scanned:2") == -SIGKILL)
+        #expect(try Self.run(scanned.drop, root: scanned.root) == 0)
+        #expect(try Self.reviewTree(scanned.root) == expected)
+
+        // Killed while batch 2's folder was being written: the half-written staging folder is swept on the rerun.
+        let writing = try freshRoot("killed-writing")
+        #expect(try Self.run(writing.drop, root: writing.root, crashAt: "review-image-staged:6") == -SIGKILL)
+        let halfWritten = try Self.reviewTree(writing.root)
+        let staging = halfWritten.keys.filter { $0.hasPrefix(".drop__batch-2.tmp-") }
+        #expect(staging.count == 1, "\(halfWritten)")
+        #expect(halfWritten[staging.first ?? ""] == ["img-4.png", "img-4.png.tags.txt", "img-5.png"], "\(halfWritten)")
+        #expect(try Self.run(writing.drop, root: writing.root) == 0)
+        #expect(try Self.reviewTree(writing.root) == expected)
+    }
 }

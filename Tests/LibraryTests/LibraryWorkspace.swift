@@ -62,7 +62,7 @@ final class LibraryWorkspace: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root + "/.sluice", withIntermediateDirectories: true)
         let session = try LookupSession(settings: settings, cache: LookupCache(path: root + "/.sluice/lookup.sqlite"), time: time, jitter: { 0 })
         let options = LibraryRunOptions(drop: drop ?? self.drop, root: root, config: config, from: from, to: to)
-        return try await LibraryRun(options: options, lookup: session, time: time, log: { _ in }).run()
+        return try await LibraryRun(options: options, lookup: session, time: time, log: { _ in }).run().manifest()
     }
 
     /// Every file under final/, relative, sorted.

@@ -13,9 +13,7 @@ import Logging
 /// repeats nothing already recorded.
 struct LibraryStagesStep: PipelineStep {
     /// How a quota wait starts in an image's lookup outcome (`LibraryRun` writes it).
-    static let quotaPrefix = "SauceNAO daily limit reached"
-    /// How a "service was down, retry later" wait starts.
-    static let retryPrefix = "retry later"
+    static let quotaPrefix = ImageSummary.quotaWaitPrefix
     /// Progress is saved into job.json at most this often.
     static let progressInterval: TimeInterval = 1
 
@@ -33,11 +31,11 @@ struct LibraryStagesStep: PipelineStep {
             LibraryRun(options: options, lookup: lookup, time: time, log: { logger.info("\($0)", metadata: ["job": "\(jobID)"]) }))
         let batches = try run.value.prepare()
         let started = Date()
-        let finishedAtStart = run.value.images.count(where: \.isFinished)
+        let finishedAtStart = run.value.summaries.count(where: \.isFinished)
         var saved = Date.distantPast
         func saveProgress(_ job: inout Job, force: Bool) throws {
             guard force || Date().timeIntervalSince(saved) >= Self.progressInterval else { return }
-            let progress = LibraryProgress.of(run.value.images, finishedAtStart: finishedAtStart, elapsed: Date().timeIntervalSince(started))
+            let progress = LibraryProgress.of(run.value.summaries, finishedAtStart: finishedAtStart, elapsed: Date().timeIntervalSince(started))
             job.library = progress
             job.progress = Job.Progress(done: progress.finished, total: progress.total)
             try context.checkpoint(job)
@@ -53,44 +51,44 @@ struct LibraryStagesStep: PipelineStep {
         return try outcome(&job, run.value, lookup: lookup, context)
     }
 
-    /// What the job does next, from its images' records.
+    /// What the job does next, from its images' summaries.
     private func outcome(_ job: inout Job, _ run: LibraryRun, lookup: LookupSession?, _ context: StepContext) throws -> StepOutcome {
-        let images = run.images
-        let lookupWaits = images.filter { $0.outcome(.lookup)?.status == .waiting }
-        let quotaWaits = lookupWaits.filter { $0.outcome(.lookup)?.detail?.hasPrefix(Self.quotaPrefix) == true }
-        let retryWaits = lookupWaits.count - quotaWaits.count
+        let images = run.summaries
+        let lookupWaits = images.count { $0.lookupWait != nil }
+        let quotaWaits = images.count { $0.lookupWait == .quota }
+        let retryWaits = lookupWaits - quotaWaits
         let reviewFolders = LibraryReviewBatches(layout: context.layout, runID: run.jobID).waiting
         let reviewNote = reviewFolders.isEmpty
             ? "" : "; \(reviewFolders.count) batch(es) wait for you in " + reviewFolders.map { "review/\($0)/" }.joined(separator: ", ")
-        if !quotaWaits.isEmpty {
+        if quotaWaits > 0 {
             var until = context.now().addingTimeInterval(60)
             if let lookup, case .dailyLimitReached(let reset) = try AsyncWork.wait({ await lookup.pacerState.decision(at: time.now) }) {
                 until = reset
             }
             return .waitUntil(
-                until, "\(Self.quotaPrefix); resumes at \(Self.clockTime(until)) (\(quotaWaits.count) image(s) wait)\(reviewNote)")
+                until, "\(Self.quotaPrefix); resumes at \(Self.clockTime(until)) (\(quotaWaits) image(s) wait)\(reviewNote)")
         }
         if retryWaits > 0 {
             let until = context.now().addingTimeInterval(context.config.library.lookupRetryMinutes * 60)
             return .waitUntil(until, "\(retryWaits) lookup(s) met a service that was down; retried at \(Self.clockTime(until))\(reviewNote)")
         }
         if !reviewFolders.isEmpty {
-            let waiting = images.count { $0.outcome(.review)?.status == .waiting }
+            let waiting = images.count(where: \.waitingForReview)
             return .wait(
                 "\(waiting) image(s) wait for review in " + reviewFolders.map { "review/\($0)/" }.joined(separator: ", ")
                     + ": edit <image>.tags.txt (delete it to reject the tags), then touch RESUME in the folder or move it to reviewed/")
         }
-        if images.contains(where: { $0.outcome(.review)?.status == .waiting }) {
+        if images.contains(where: \.waitingForReview) {
             // A batch folder was approved since the stages ran (or removed): run them again to read it.
             return .waitUntil(context.now(), "reading the review decisions")
         }
         let report = try AsyncWork.wait { [run = Handed(run)] in try await run.value.finish() }
-        let folder = Self.reportFolder(of: report, root: context.layout.root)
-        job.artifacts.libraryReport = "manifest \(folder)/manifest.json, errors \(folder)/errors.txt"
-        let stuck = images.filter { !$0.isFinished }
-        if !stuck.isEmpty {
+        let folder = report.folder
+        job.artifacts.libraryReport = "manifest \(report.manifestPath), errors \(report.errorsPath)"
+        let stuck = run.summaries.count { !$0.isFinished }
+        if stuck > 0 {
             return .fail(
-                "\(stuck.count) image(s) failed a stage after lookup (see \(folder)/errors.txt); `sluice retry \(job.id)` tries them again")
+                "\(stuck) image(s) failed a stage after lookup (see \(folder)/errors.txt); `sluice retry \(job.id)` tries them again")
         }
         job.record(
             .info,
@@ -98,14 +96,6 @@ struct LibraryStagesStep: PipelineStep {
                 + "\(report.counters.refused) refused, \(report.counters.failed) with a failure",
             at: context.now())
         return .success
-    }
-
-    /// The folder `LibraryRun.finish()` wrote the report into: the newest `.sluice/reports/<run id>-<time>/`.
-    static func reportFolder(of report: RunReport, root: URL) -> String {
-        let reports = root.appendingPathComponent(".sluice/reports", isDirectory: true)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: reports.path)) ?? []
-        let newest = names.filter { $0.hasPrefix(report.job + "-") }.max() ?? report.job
-        return reports.appendingPathComponent(newest).path
     }
 
     static func clockTime(_ date: Date) -> String {

@@ -9,6 +9,26 @@ import Testing
 
 /// The library profile under the engine, in process with the test clock: batches, review, quota wait, completion.
 @Suite(.serialized) struct LibraryProfileTests {
+    /// A kill while a review folder was being written leaves `review/.<name>.tmp-<pid>`: start-up removes it, and
+    /// only it (a finished batch folder and the user's own dot-file stay).
+    @Test func startUpSweepsAReviewFolderLeftHalfWritten() throws {
+        let harness = try LibraryHarness(batchSize: 4)
+        defer { harness.remove() }
+        let manager = FileManager.default
+        let review = harness.layout.review
+        let staging = review.appendingPathComponent(".pixiv dump__batch-2.tmp-4242")
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Data("png".utf8).write(to: staging.appendingPathComponent("img-4.png"))
+        let finished = review.appendingPathComponent("pixiv dump__batch-1")
+        try manager.createDirectory(at: finished, withIntermediateDirectories: true)
+        try Data("png".utf8).write(to: finished.appendingPathComponent("img-0.png"))
+        try Data("mine".utf8).write(to: review.appendingPathComponent(".notes"))
+        let engine = try harness.engine()
+        engine.startUp()
+        #expect(try manager.contentsOfDirectory(atPath: review.path).sorted() == [".notes", "pixiv dump__batch-1"])
+        #expect(try manager.contentsOfDirectory(atPath: finished.path) == ["img-0.png"])
+    }
+
     /// Eight images in batches of four: the first four are on Danbooru by MD5 (approved, organized at once); images
     /// 4 and 5 are found nowhere (their batch waits in review/); 6 and 7 meet SauceNAO's spent daily quota (two
     /// searches a day), wait, and are found by SauceNAO after the reset the test clock drives.
