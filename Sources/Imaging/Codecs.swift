@@ -245,15 +245,15 @@ enum Codecs {
         [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
 
-    /// Luma straight from any PNG, shrunk by the largest factor that keeps both sides ≥ `minimumSide`: libdeflate
+    /// Luma straight from any PNG, area-averaged until its shorter side is `minimumSide`: libdeflate
     /// inflates the image data two to three times faster than zlib, and each row is unfiltered and folded into the
     /// small output at once (no full-size image). Nil when the data does not inflate to exactly the image's size
     /// (libpng, which tolerates some of that, then decides).
     static func decodePNGLuma(_ data: [UInt8], source: String, minimumSide: Int? = nil) throws(ImagingError) -> PixelImage? {
         let layout = try PNGChunks(data, source: source)
         guard var raw = inflatePNG(layout) else { return nil }
-        let factor = minimumSide.map { max(1, min(1024, min(layout.width, layout.height) / max($0, 1))) } ?? 1
-        return try PNGScanlines.reducedLuma(raw: &raw, layout: layout, factor: factor, source: source)
+        let size = LumaAreaAverager.size(width: layout.width, height: layout.height, minimumSide: minimumSide ?? Int.max)
+        return try PNGScanlines.luma(raw: &raw, layout: layout, size: size, source: source)
     }
 
     /// RGB from an 8-bit gray or RGB PNG shrunk while unfiltering by the largest integer factor (up to 8) that keeps
@@ -270,7 +270,11 @@ enum Codecs {
     /// unfilter reads a few bytes past a row); nil unless the data inflates to exactly the size the header implies.
     private static func inflatePNG(_ layout: PNGChunks) -> [UInt8]? {
         let count = layout.inflatedCount
-        var raw = [UInt8](repeating: 0, count: count + 8)
+        // Not zeroed first: on success libdeflate has written every byte before the padding.
+        var raw = [UInt8](unsafeUninitializedCapacity: count + 8) { buffer, initialized in
+            (buffer.baseAddress! + count).initialize(repeating: 0, count: 8)
+            initialized = count + 8
+        }
         let result = layout.compressed.withUnsafeBytes { input in
             raw.withUnsafeMutableBytes { output -> libdeflate_result in
                 guard let decompressor = libdeflate_alloc_decompressor() else { return LIBDEFLATE_INSUFFICIENT_SPACE }
@@ -301,9 +305,7 @@ enum Codecs {
         }
         var width = Int(config.input.width), height = Int(config.input.height)
         if let minimumSide, min(width, height) > minimumSide {
-            let scale = Double(minimumSide) / Double(min(width, height))
-            width = max(minimumSide, Int((Double(width) * scale).rounded(.up)))
-            height = max(minimumSide, Int((Double(height) * scale).rounded(.up)))
+            (width, height) = LumaAreaAverager.size(width: width, height: height, minimumSide: minimumSide)
             config.options.use_scaling = 1
             config.options.scaled_width = Int32(width)
             config.options.scaled_height = Int32(height)

@@ -1,50 +1,38 @@
 /// Turns a PNG's inflated image data into pixels: rows are unfiltered in place and folded straight into the
 /// (optionally shrunk) output, so no full-size pixel image is built for a reduced decode.
 enum PNGScanlines {
-    /// Unfilters `raw` in place and returns its luma shrunk by `factor`: each output pixel is the mean luma of a
-    /// `factor`² block (fewer at the right and bottom edges), for every colour type, bit depth and Adam7.
-    /// Luma is Pillow's `convert("L")` (ITU-R 601 weights); alpha is ignored, 16-bit samples count by their high
-    /// byte and palette entries by their colour, as Pillow reads them.
+    /// Unfilters `raw` in place and returns its luma area-averaged to `size`, for every colour type, bit depth and
+    /// Adam7; each row is folded into the small image as soon as it is unfiltered. Luma is Pillow's `convert("L")`
+    /// (ITU-R 601 weights); alpha is ignored, 16-bit samples count by their high byte and palette entries by their
+    /// colour, as Pillow reads them.
     /// - Parameter raw: the inflated data (`layout.inflatedCount` bytes) followed by at least 8 bytes of padding.
-    static func reducedLuma(raw: inout [UInt8], layout: PNGChunks, factor: Int, source: String) throws(ImagingError)
-        -> PixelImage
+    static func luma(raw: inout [UInt8], layout: PNGChunks, size: (width: Int, height: Int), source: String)
+        throws(ImagingError) -> PixelImage
     {
-        precondition(factor >= 1 && factor <= 1024, "a block of more than 1024² pixels could overflow its sum")
-        let width = layout.width, height = layout.height
-        let outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor
-        var sums = [UInt32](repeating: 0, count: outWidth * outHeight)
-        var lumaRow = [UInt8](repeating: 0, count: width)
-        var blockColumn = [Int32](repeating: 0, count: width)
+        var averager = LumaAreaAverager(
+            sourceWidth: layout.width, sourceHeight: layout.height, width: size.width, height: size.height)
+        var lumaRow = [UInt8](repeating: 0, count: layout.width)
         let lumaOfIndex = paletteLuma(layout.palette)
         let badFilter: UInt8? = raw.withUnsafeMutableBufferPointer { rawBuffer in
-            sums.withUnsafeMutableBufferPointer { sumBuffer in
-                lumaRow.withUnsafeMutableBufferPointer { lumaBuffer in
-                    blockColumn.withUnsafeMutableBufferPointer { blockBuffer in
-                        lumaOfIndex.withUnsafeBufferPointer { paletteBuffer in
-                            eachRow(of: layout, in: rawBuffer) { row, y, pass in
-                                if y == pass.y0 {
-                                    // A new pass: where each of its columns falls among the blocks.
-                                    for i in 0..<pass.width { blockBuffer[i] = Int32((pass.x0 + i * pass.dx) / factor) }
-                                }
-                                convertToLuma(row.baseAddress!, pixels: pass.width, layout: layout, palette: paletteBuffer, into: lumaBuffer)
-                                let sumRow = sumBuffer.baseAddress! + (y / factor) * outWidth
-                                for i in 0..<pass.width { sumRow[Int(blockBuffer[i])] &+= UInt32(lumaBuffer[i]) }
-                            }
+            lumaRow.withUnsafeMutableBufferPointer { lumaBuffer in
+                lumaOfIndex.withUnsafeBufferPointer { paletteBuffer in
+                    eachRow(of: layout, in: rawBuffer) { row, y, pass in
+                        if y == pass.y0 { averager.setRowLayout(x0: pass.x0, dx: pass.dx, count: pass.width) }
+                        let pixels = UnsafePointer(row.baseAddress!)
+                        switch (layout.colorType, layout.bitDepth) {
+                        case (.rgb, 8): averager.add(rgb: pixels, stride: 3, y: y)
+                        case (.rgba, 8): averager.add(rgb: pixels, stride: 4, y: y)
+                        case (.gray, 8): averager.add(luma: pixels, y: y)
+                        default:
+                            convertToLuma(row.baseAddress!, pixels: pass.width, layout: layout, palette: paletteBuffer, into: lumaBuffer)
+                            averager.add(luma: lumaBuffer.baseAddress!, y: y)
                         }
                     }
                 }
             }
         }
         if let badFilter { throw .corrupt(file: source, detail: "PNG row filter \(badFilter) is not 0-4") }
-        var out = [UInt8](repeating: 0, count: outWidth * outHeight)
-        for blockRow in 0..<outHeight {
-            let rows = min(factor, height - blockRow * factor)
-            for column in 0..<outWidth {
-                let count = UInt32(min(factor, width - column * factor) * rows)
-                out[blockRow * outWidth + column] = UInt8((sums[blockRow * outWidth + column] + count / 2) / count)
-            }
-        }
-        return PixelImage(width: outWidth, height: outHeight, layout: .gray, pixels: out)
+        return averager.image()
     }
 
     /// Unfilters `raw` in place and returns RGB shrunk by `factor`, each output pixel the mean of a `factor`²
