@@ -266,15 +266,12 @@ enum Codecs {
         return try PNGScanlines.shrunkRGB(raw: &raw, layout: layout, factor: factor, source: source)
     }
 
-    /// The filtered rows of a PNG whose chunks were read, inflated by libdeflate and followed by 8 zero bytes (the
-    /// unfilter reads a few bytes past a row); nil unless the data inflates to exactly the size the header implies.
+    /// The filtered rows of a PNG whose chunks were read, inflated by libdeflate; nil unless the data inflates to
+    /// exactly the size the header implies.
     private static func inflatePNG(_ layout: PNGChunks) -> [UInt8]? {
         let count = layout.inflatedCount
-        // Not zeroed first: on success libdeflate has written every byte before the padding.
-        var raw = [UInt8](unsafeUninitializedCapacity: count + 8) { buffer, initialized in
-            (buffer.baseAddress! + count).initialize(repeating: 0, count: 8)
-            initialized = count + 8
-        }
+        // Not zeroed first: on success libdeflate has written every byte, and on failure the bytes are dropped.
+        var raw = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         let result = layout.compressed.withUnsafeBytes { input in
             raw.withUnsafeMutableBytes { output -> libdeflate_result in
                 guard let decompressor = libdeflate_alloc_decompressor() else { return LIBDEFLATE_INSUFFICIENT_SPACE }

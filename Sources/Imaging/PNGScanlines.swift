@@ -5,7 +5,7 @@ enum PNGScanlines {
     /// Adam7; each row is folded into the small image as soon as it is unfiltered. Luma is Pillow's `convert("L")`
     /// (ITU-R 601 weights); alpha is ignored, 16-bit samples count by their high byte and palette entries by their
     /// colour, as Pillow reads them.
-    /// - Parameter raw: the inflated data (`layout.inflatedCount` bytes) followed by at least 8 bytes of padding.
+    /// - Parameter raw: the inflated data (`layout.inflatedCount` bytes).
     static func luma(raw: inout [UInt8], layout: PNGChunks, size: (width: Int, height: Int), source: String)
         throws(ImagingError) -> PixelImage
     {
@@ -38,7 +38,6 @@ enum PNGScanlines {
     /// Unfilters `raw` in place and returns RGB shrunk by `factor`, each output pixel the mean of a `factor`²
     /// block (fewer at the right and bottom edges): the PNG counterpart of JPEG's DCT scaling. 8-bit gray or RGB,
     /// not interlaced (`PNGChunks.isPlain8BitGrayOrRGB`).
-    /// - Parameter raw: the inflated data followed by at least 8 bytes of padding.
     static func shrunkRGB(raw: inout [UInt8], layout: PNGChunks, factor: Int, source: String) throws(ImagingError) -> PixelImage {
         precondition(layout.isPlain8BitGrayOrRGB, "shrunkRGB reads 8-bit gray or RGB rows")
         let width = layout.width, height = layout.height, channels = layout.colorType.samplesPerPixel
@@ -89,7 +88,7 @@ enum PNGScanlines {
         _ body: (UnsafeMutableBufferPointer<UInt8>, Int, PNGPass) -> Void
     ) -> UInt8? {
         let stride = layout.filterStride
-        let zeros = [UInt8](repeating: 0, count: layout.rowBytes(pixels: layout.width) + 8)
+        let zeros = [UInt8](repeating: 0, count: layout.rowBytes(pixels: layout.width))
         return zeros.withUnsafeBufferPointer { zeroBuffer -> UInt8? in
             var offset = 0
             for pass in layout.passes {

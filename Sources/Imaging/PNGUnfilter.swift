@@ -1,10 +1,13 @@
-/// Reverses PNG row filters (spec §9) in place. RGB and RGBA rows go a pixel at a time in SIMD lanes, as libpng's
-/// SSE2 `png_read_filter_row_paeth3/4` do: the left pixel stays in a register and all channels are predicted at once.
+/// Reverses PNG row filters (spec §9) in place. Sub, Average and Paeth are serial along a row (each pixel predicts
+/// from the one just decoded), so the left pixel stays in registers: RGBA a pixel at a time in SIMD lanes, as
+/// libpng's SSE2 `png_read_filter_row_paeth4` does (1.8x the byte loop on Paeth rows); RGB as three scalar channels,
+/// which measured faster than 4-byte SIMD lanes (a 3-byte pixel in 4-byte lanes costs a blend on the store and
+/// gains nothing on the dependency chain, which is what bounds the loop).
 enum PNGUnfilter {
     /// Unfilters one row in place; false for an unknown filter type.
     /// - Parameters:
-    ///   - row: the row's bytes after its filter byte; must be readable 4 bytes past `count`.
-    ///   - up: the row above, already unfiltered (zeros for the first row of a pass); readable 4 bytes past `count`.
+    ///   - row: the row's bytes after its filter byte.
+    ///   - up: the row above, already unfiltered (zeros for the first row of a pass).
     ///   - stride: bytes per pixel, at least 1 (`PNGChunks.filterStride`).
     @inline(__always)
     static func row(
@@ -18,9 +21,9 @@ enum PNGUnfilter {
             return true
         case 1, 3, 4:
             if stride == 3 {
-                pixels(row, up: up, filter: filter, count: count, stride: 3)
+                rgb(row, up: up, filter: filter, pixels: count / 3)
             } else if stride == 4 {
-                pixels(row, up: up, filter: filter, count: count, stride: 4)
+                rgba(row, up: up, filter: filter, count: count)
             } else {
                 bytes(row, up: up, filter: filter, count: count, stride: stride)
             }
@@ -32,13 +35,9 @@ enum PNGUnfilter {
 
     typealias Lanes = SIMD4<Int16>
 
-    /// Sub, Average or Paeth over 3- or 4-byte pixels, one pixel per step in 16-bit lanes. A 3-byte pixel is read
-    /// and written as 4 bytes whose last lane carries the next pixel's (still filtered) first byte through unchanged.
+    /// Sub, Average or Paeth over 4-byte pixels, one pixel per step in 16-bit lanes.
     @inline(__always)
-    private static func pixels(
-        _ row: UnsafeMutablePointer<UInt8>, up: UnsafePointer<UInt8>, filter: UInt8, count: Int, stride: Int
-    ) {
-        let keep: SIMDMask<SIMD4<Int8>> = stride == 3 ? [false, false, false, true] : [false, false, false, false]
+    private static func rgba(_ row: UnsafeMutablePointer<UInt8>, up: UnsafePointer<UInt8>, filter: UInt8, count: Int) {
         let rawRow = UnsafeMutableRawPointer(row), rawUp = UnsafeRawPointer(up)
         var left = Lanes.zero, upLeft = Lanes.zero
         var offset = 0
@@ -46,37 +45,71 @@ enum PNGUnfilter {
         switch filter {
         case 1:
             while offset < count {
-                let bytes = rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self)
-                left = (Lanes(truncatingIfNeeded: bytes) &+ left) & 0xFF
-                store(left, keeping: bytes, where: keep, at: rawRow + offset)
-                offset &+= stride
+                let bytes = Lanes(truncatingIfNeeded: rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
+                left = (bytes &+ left) & 0xFF
+                rawRow.storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: left), toByteOffset: offset, as: SIMD4<UInt8>.self)
+                offset &+= 4
             }
         case 3:
             while offset < count {
-                let bytes = rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self)
+                let bytes = Lanes(truncatingIfNeeded: rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
                 let above = Lanes(truncatingIfNeeded: rawUp.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
-                left = (Lanes(truncatingIfNeeded: bytes) &+ ((left &+ above) &>> 1)) & 0xFF
-                store(left, keeping: bytes, where: keep, at: rawRow + offset)
-                offset &+= stride
+                left = (bytes &+ ((left &+ above) &>> 1)) & 0xFF
+                rawRow.storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: left), toByteOffset: offset, as: SIMD4<UInt8>.self)
+                offset &+= 4
             }
         default:
             while offset < count {
-                let bytes = rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self)
+                let bytes = Lanes(truncatingIfNeeded: rawRow.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
                 let above = Lanes(truncatingIfNeeded: rawUp.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
-                left = (Lanes(truncatingIfNeeded: bytes) &+ paeth(left: left, above: above, upLeft: upLeft)) & 0xFF
+                left = (bytes &+ paeth(left: left, above: above, upLeft: upLeft)) & 0xFF
                 upLeft = above
-                store(left, keeping: bytes, where: keep, at: rawRow + offset)
-                offset &+= stride
+                rawRow.storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: left), toByteOffset: offset, as: SIMD4<UInt8>.self)
+                offset &+= 4
             }
         }
     }
 
+    /// Sub, Average and Paeth for RGB rows, with the left pixel kept in registers: a byte loop would wait on its
+    /// own store three bytes back for every byte.
     @inline(__always)
-    private static func store(
-        _ value: Lanes, keeping original: SIMD4<UInt8>, where keep: SIMDMask<SIMD4<Int8>>, at target: UnsafeMutableRawPointer
-    ) {
-        let narrowed = SIMD4<UInt8>(truncatingIfNeeded: value).replacing(with: original, where: keep)
-        target.storeBytes(of: narrowed, as: SIMD4<UInt8>.self)
+    private static func rgb(_ row: UnsafeMutablePointer<UInt8>, up: UnsafePointer<UInt8>, filter: UInt8, pixels: Int) {
+        var r = 0, g = 0, b = 0
+        switch filter {
+        case 1:
+            for x in 0..<pixels {
+                let pixel = row + 3 * x
+                r = (Int(pixel[0]) + r) & 0xFF
+                g = (Int(pixel[1]) + g) & 0xFF
+                b = (Int(pixel[2]) + b) & 0xFF
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
+            }
+        case 3:
+            for x in 0..<pixels {
+                let pixel = row + 3 * x, above = up + 3 * x
+                r = (Int(pixel[0]) + (r + Int(above[0])) >> 1) & 0xFF
+                g = (Int(pixel[1]) + (g + Int(above[1])) >> 1) & 0xFF
+                b = (Int(pixel[2]) + (b + Int(above[2])) >> 1) & 0xFF
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
+            }
+        default:
+            var upR = 0, upG = 0, upB = 0
+            for x in 0..<pixels {
+                let pixel = row + 3 * x, above = up + 3 * x
+                let aboveR = Int(above[0]), aboveG = Int(above[1]), aboveB = Int(above[2])
+                r = (Int(pixel[0]) + paeth(r, aboveR, upR)) & 0xFF
+                g = (Int(pixel[1]) + paeth(g, aboveG, upG)) & 0xFF
+                b = (Int(pixel[2]) + paeth(b, aboveB, upB)) & 0xFF
+                (upR, upG, upB) = (aboveR, aboveG, aboveB)
+                pixel[0] = UInt8(truncatingIfNeeded: r)
+                pixel[1] = UInt8(truncatingIfNeeded: g)
+                pixel[2] = UInt8(truncatingIfNeeded: b)
+            }
+        }
     }
 
     /// The Paeth predictor on every lane at once (spec §9.4): the neighbour nearest to left + above − upper-left,
