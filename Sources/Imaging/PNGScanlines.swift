@@ -115,32 +115,27 @@ enum PNGScanlines {
     ) {
         let depth = layout.bitDepth
         switch layout.colorType {
-        case .rgb where depth == 8: rgbLuma(row, pixels: pixels, stride: 3, sampleBytes: 1, into: luma)
-        case .rgba where depth == 8: rgbLuma(row, pixels: pixels, stride: 4, sampleBytes: 1, into: luma)
         case .rgb, .rgba:
-            let stride = layout.colorType.samplesPerPixel * 2
-            rgbLuma(row, pixels: pixels, stride: stride, sampleBytes: 2, into: luma)
-        case .gray where depth == 8:
-            luma.baseAddress!.update(from: row, count: pixels)
-        case .gray where depth == 16, .grayAlpha:
+            let sampleBytes = depth / 8
+            rgbLuma(row, pixels: pixels, stride: layout.colorType.samplesPerPixel * sampleBytes, sampleBytes: sampleBytes, into: luma)
+        case .gray where depth >= 8, .grayAlpha:
+            // The first (high) byte of each pixel's gray sample.
             let stride = layout.filterStride
             for i in 0..<pixels { luma[i] = row[i * stride] }
         case .gray:
             // 1, 2 or 4 bits, first pixel in the high bits; scaled so the largest value is white.
-            let mask = UInt8(1 << depth - 1), scale = 255 / mask, perByte = 8 / depth
-            for i in 0..<pixels {
-                let shift = 8 - depth * (i % perByte + 1)
-                luma[i] = (row[i / perByte] >> shift & mask) * scale
-            }
-        case .palette where depth == 8:
-            for i in 0..<pixels { luma[i] = palette[Int(row[i])] }
+            let scale = 255 / UInt8(1 << depth - 1)
+            for i in 0..<pixels { luma[i] = packedSample(row, index: i, depth: depth) * scale }
         case .palette:
-            let mask = UInt8(1 << depth - 1), perByte = 8 / depth
-            for i in 0..<pixels {
-                let shift = 8 - depth * (i % perByte + 1)
-                luma[i] = palette[Int(row[i / perByte] >> shift & mask)]
-            }
+            for i in 0..<pixels { luma[i] = palette[Int(packedSample(row, index: i, depth: depth))] }
         }
+    }
+
+    /// Sample `index` of a row packed at `depth` (1, 2, 4 or 8) bits, the first in the high bits of each byte.
+    @inline(__always)
+    private static func packedSample(_ row: UnsafeMutablePointer<UInt8>, index: Int, depth: Int) -> UInt8 {
+        let perByteShift = (8 / depth).trailingZeroBitCount, slot = index & (8 / depth - 1)
+        return row[index >> perByteShift] >> (8 - depth * (slot + 1)) & UInt8(truncatingIfNeeded: 1 << depth - 1)
     }
 
     /// 601 luma of R, G, B at the start of each `stride`-byte pixel (high bytes when samples are 16-bit).
