@@ -32,6 +32,18 @@ struct PNGTestEncoder {
 
     /// The file for pixels whose samples (`kind.samples` values below 2^depth each) `sample(x, y)` gives.
     func encode(_ sample: (Int, Int) -> [Int]) throws -> [UInt8] {
+        try assemble(filteredData(sample))
+    }
+
+    /// A file around `filtered` image data (as `filteredData` makes it, or altered).
+    func assemble(_ filtered: [UInt8]) throws -> [UInt8] {
+        try Codecs.assemblePNG(
+            width: width, height: height, depth: UInt8(kind.depth), colorType: kind.colorType, interlaced: interlaced,
+            palette: palette, filtered: filtered)
+    }
+
+    /// The image data before compression: each row's filter byte and filtered bytes, pass after pass.
+    func filteredData(_ sample: (Int, Int) -> [Int]) -> [UInt8] {
         let passes: [(Int, Int, Int, Int)] = interlaced ? PNGPass.adam7 : [(0, 0, 1, 1)]
         let filterStride = max(1, kind.bitsPerPixel / 8)
         var filtered: [UInt8] = []
@@ -59,9 +71,7 @@ struct PNGTestEncoder {
                 previous = row
             }
         }
-        return try Codecs.assemblePNG(
-            width: width, height: height, depth: UInt8(kind.depth), colorType: kind.colorType, interlaced: interlaced,
-            palette: palette, filtered: filtered)
+        return filtered
     }
 
     static func filter(_ row: [UInt8], previous: [UInt8], type: UInt8, stride: Int) -> [UInt8] {
@@ -178,6 +188,31 @@ struct PNGReducedDecodingTests {
         let odd = try PNGTestEncoder(kind: PNGKind(colorType: 0, depth: 8), width: 3, height: 2, interlaced: true)
             .encode { x, _ in [[0, 100, 200][x]] }
         #expect(try Codecs.decodePNGLuma(odd, source: "o.png", minimumSide: 1)?.pixels == [33, 167])
+    }
+
+    /// Garbled image data (random bytes anywhere, filter bytes included) decodes to some pixels or is an error
+    /// naming the file: never a crash or an out-of-bounds read, for every kind, plain and Adam7.
+    @Test(arguments: PNGKind.all, [false, true])
+    func garbledImageDataIsSafe(kind: PNGKind, interlaced: Bool) throws {
+        var encoder = PNGTestEncoder(kind: kind, width: 29, height: 19, interlaced: interlaced)
+        if kind.colorType == 3 { encoder.palette = [UInt8](repeating: 90, count: 3 << kind.depth) }
+        let clean = encoder.filteredData { x, y in [Int](repeating: (x * 7 + y * 3) % (1 << kind.depth), count: kind.samples) }
+        var random = SplitMix64(seed: UInt64(kind.colorType) << 8 | UInt64(kind.depth))
+        for _ in 0..<40 {
+            var garbled = clean
+            for _ in 0..<(1 + Int(random.next() % 6)) {
+                garbled[Int(random.next() % UInt64(garbled.count))] = UInt8(truncatingIfNeeded: random.next())
+            }
+            let bytes = try encoder.assemble(garbled)
+            do {
+                let image = try ImageDecoder.decode(bytes, source: "g.png", layout: .gray, minimumSide: 8)
+                #expect(image.width == 13 && image.height == 8)
+            } catch {
+                // Inflating still succeeds, so the only way to fail is a filter byte outside 0-4.
+                guard case .corrupt(let file, let detail) = error else { throw error }
+                #expect(file == "g.png" && detail.hasPrefix("PNG row filter "), "\(detail)")
+            }
+        }
     }
 
     @Test func unknownFilterTypeIsAnErrorNamingTheFile() throws {
