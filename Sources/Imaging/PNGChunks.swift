@@ -64,6 +64,8 @@ struct PNGChunks {
         var header: (width: Int, height: Int, depth: Int, colorType: ColorType, interlaced: Bool)?
         var palette: [UInt8] = []
         var compressed: [UInt8] = []
+        // The image data is at most the file: one allocation instead of a regrowth per (often 8 KiB) IDAT chunk.
+        compressed.reserveCapacity(data.count)
         while true {
             guard position + 8 <= data.count else { throw .corrupt(file: source, detail: "PNG ends before its IEND chunk") }
             let length = u32(position)
