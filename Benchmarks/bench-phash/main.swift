@@ -141,10 +141,12 @@ for _ in 0..<3 {
     lines = hashes
 }
 var distances: [Int] = []
+var distancesByFormat: [String: [Int]] = [:]
 for line in lines {
     let parts = line.split(separator: " ")
     if parts.count == 2, let theirs = PerceptualHash(hex: String(parts[1])), let ours = ledger.hashes[String(parts[0])] {
         distances.append(ours.distance(to: theirs))
+        distancesByFormat[(String(parts[0]) as NSString).pathExtension, default: []].append(ours.distance(to: theirs))
     }
 }
 
@@ -166,6 +168,9 @@ let sortedDistances = distances.sorted()
 print(String(format: "agreement with imagehash over %d images: mean %.2f bits, median %d, max %d of 64",
              distances.count, Double(distances.reduce(0, +)) / Double(max(1, distances.count)),
              sortedDistances.isEmpty ? -1 : sortedDistances[sortedDistances.count / 2], sortedDistances.last ?? -1))
+print("agreement by format: " + distancesByFormat.sorted { $0.key < $1.key }.map {
+    String(format: "%@ mean %.2f, max %d", $0.key, Double($0.value.reduce(0, +)) / Double($0.value.count), $0.value.max() ?? -1)
+}.joined(separator: "; "))
 
 // Matching a 1,000-entry result against its manifest, after hashing: the 300 real hashes plus 700 synthetic ones;
 // every tenth result re-encoded (new SHA-256, half size, a few bits of hash drift), all renamed and shuffled.

@@ -132,7 +132,7 @@ enum Codecs {
     static func decodePNG(_ data: [UInt8], source: String, layout: PixelLayout, minimumSide: Int? = nil) throws(ImagingError)
         -> PixelImage
     {
-        if layout == .gray, let image = try decodePNGLuma(data, source: source) { return image }
+        if layout == .gray, let image = try decodePNGLuma(data, source: source, minimumSide: minimumSide) { return image }
         if layout == .rgb, let minimumSide, let image = try decodePNGShrunk(data, source: source, minimumSide: minimumSide) {
             return image
         }
@@ -204,6 +204,16 @@ enum Codecs {
                 }
             }
         }
+        let colorType: UInt8 = image.layout == .gray ? 0 : image.layout == .rgb ? 2 : 6
+        return try assemblePNG(width: image.width, height: image.height, depth: 8, colorType: colorType, filtered: filtered)
+    }
+
+    /// A PNG file around already filtered image data (every row's filter byte and bytes, pass after pass when
+    /// `interlaced`), compressed by libdeflate at level 1; `palette` (RGB triples) becomes a PLTE chunk.
+    static func assemblePNG(
+        width: Int, height: Int, depth: UInt8, colorType: UInt8, interlaced: Bool = false, palette: [UInt8] = [],
+        filtered: [UInt8]
+    ) throws(ImagingError) -> [UInt8] {
         guard let compressor = libdeflate_alloc_compressor(1) else {
             throw .encodingFailed(format: .png, detail: "libdeflate compressor allocation failed")
         }
@@ -213,9 +223,8 @@ enum Codecs {
             stream.withUnsafeMutableBytes { libdeflate_zlib_compress(compressor, input.baseAddress, input.count, $0.baseAddress, $0.count) }
         }
         guard streamSize > 0 else { throw .encodingFailed(format: .png, detail: "libdeflate found no room for the stream") }
-        let colorType: UInt8 = image.layout == .gray ? 0 : image.layout == .rgb ? 2 : 6
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png.reserveCapacity(streamSize + 64)
+        png.reserveCapacity(streamSize + palette.count + 64)
         func chunk(_ type: String, _ body: ArraySlice<UInt8>) {
             let start = png.count + 4
             png += bigEndian(UInt32(body.count))
@@ -224,7 +233,9 @@ enum Codecs {
             let crc = png[start...].withUnsafeBytes { libdeflate_crc32(0, $0.baseAddress, $0.count) }
             png += bigEndian(crc)
         }
-        chunk("IHDR", ArraySlice(bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height)) + [8, colorType, 0, 0, 0]))
+        let header = bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [depth, colorType, 0, 0, interlaced ? 1 : 0]
+        chunk("IHDR", ArraySlice(header))
+        if !palette.isEmpty { chunk("PLTE", ArraySlice(palette)) }
         chunk("IDAT", stream[0..<streamSize])
         chunk("IEND", [])
         return png
@@ -234,41 +245,41 @@ enum Codecs {
         [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
 
-    /// Luma straight from a common PNG (8-bit gray, RGB or RGBA, not interlaced): libdeflate inflates the image
-    /// data two to three times faster than zlib, and rows are unfiltered and turned into luma in one pass.
-    /// Returns nil for every other kind of PNG, which libpng then decodes.
-    static func decodePNGLuma(_ data: [UInt8], source: String) throws(ImagingError) -> PixelImage? {
-        guard let layout = try PNGChunks(data, source: source) else { return nil }
-        var raw = try inflatePNG(layout, source: source)
-        return try PNGScanlines.luma(raw: &raw, layout: layout, source: source)
+    /// Luma straight from any PNG, area-averaged until its shorter side is `minimumSide`: libdeflate
+    /// inflates the image data two to three times faster than zlib, and each row is unfiltered and folded into the
+    /// small output at once (no full-size image). Nil when the data does not inflate to exactly the image's size
+    /// (libpng, which tolerates some of that, then decides).
+    static func decodePNGLuma(_ data: [UInt8], source: String, minimumSide: Int? = nil) throws(ImagingError) -> PixelImage? {
+        let layout = try PNGChunks(data, source: source)
+        guard var raw = inflatePNG(layout) else { return nil }
+        let size = LumaAreaAverager.size(width: layout.width, height: layout.height, minimumSide: minimumSide ?? Int.max)
+        return try PNGScanlines.luma(raw: &raw, layout: layout, size: size, source: source)
     }
 
-    /// RGB from a common gray or RGB PNG shrunk while unfiltering by the largest integer factor (up to 8) that keeps
+    /// RGB from an 8-bit gray or RGB PNG shrunk while unfiltering by the largest integer factor (up to 8) that keeps
     /// both sides ≥ `minimumSide`; nil when no shrinking is possible or the PNG is of another kind (libpng decodes it).
     static func decodePNGShrunk(_ data: [UInt8], source: String, minimumSide: Int) throws(ImagingError) -> PixelImage? {
-        guard let layout = try PNGChunks(data, source: source), layout.channels != 4 else { return nil }
-        let shortSide = min(layout.width, layout.height)
-        let factor = min(8, shortSide / max(minimumSide, 1))
-        guard factor > 1 else { return nil }
-        var raw = try inflatePNG(layout, source: source)
+        let layout = try PNGChunks(data, source: source)
+        guard layout.isPlain8BitGrayOrRGB else { return nil }
+        let factor = min(8, min(layout.width, layout.height) / max(minimumSide, 1))
+        guard factor > 1, var raw = inflatePNG(layout) else { return nil }
         return try PNGScanlines.shrunkRGB(raw: &raw, layout: layout, factor: factor, source: source)
     }
 
-    /// The filtered rows of a PNG whose chunks were read: its image data inflated by libdeflate.
-    private static func inflatePNG(_ layout: PNGChunks, source: String) throws(ImagingError) -> [UInt8] {
-        var raw = [UInt8](repeating: 0, count: layout.height * (1 + layout.rowBytes))
+    /// The filtered rows of a PNG whose chunks were read, inflated by libdeflate; nil unless the data inflates to
+    /// exactly the size the header implies.
+    private static func inflatePNG(_ layout: PNGChunks) -> [UInt8]? {
+        let count = layout.inflatedCount
+        // Not zeroed first: on success libdeflate has written every byte, and on failure the bytes are dropped.
+        var raw = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         let result = layout.compressed.withUnsafeBytes { input in
             raw.withUnsafeMutableBytes { output -> libdeflate_result in
                 guard let decompressor = libdeflate_alloc_decompressor() else { return LIBDEFLATE_INSUFFICIENT_SPACE }
                 defer { libdeflate_free_decompressor(decompressor) }
-                return libdeflate_zlib_decompress(
-                    decompressor, input.baseAddress, input.count, output.baseAddress, output.count, nil)
+                return libdeflate_zlib_decompress(decompressor, input.baseAddress, input.count, output.baseAddress, count, nil)
             }
         }
-        guard result == LIBDEFLATE_SUCCESS else {
-            throw .corrupt(file: source, detail: "PNG image data does not inflate to \(layout.width)x\(layout.height) pixels")
-        }
-        return raw
+        return result == LIBDEFLATE_SUCCESS ? raw : nil
     }
 
     private static func message(of image: inout png_image) -> String {
@@ -291,9 +302,7 @@ enum Codecs {
         }
         var width = Int(config.input.width), height = Int(config.input.height)
         if let minimumSide, min(width, height) > minimumSide {
-            let scale = Double(minimumSide) / Double(min(width, height))
-            width = max(minimumSide, Int((Double(width) * scale).rounded(.up)))
-            height = max(minimumSide, Int((Double(height) * scale).rounded(.up)))
+            (width, height) = LumaAreaAverager.size(width: width, height: height, minimumSide: minimumSide)
             config.options.use_scaling = 1
             config.options.scaled_width = Int32(width)
             config.options.scaled_height = Int32(height)

@@ -1,149 +1,77 @@
-/// The facts a PNG's chunks give for the fast luma path: size, channels and the concatenated image data.
-struct PNGChunks {
-    let width: Int
-    let height: Int
-    /// 1 (gray), 3 (RGB) or 4 (RGBA), 8 bits each.
-    let channels: Int
-    /// The zlib stream spread over the IDAT chunks.
-    let compressed: [UInt8]
-
-    var rowBytes: Int { width * channels }
-
-    /// Reads the chunks; nil when the PNG is of a kind the fast path leaves to libpng (palette, 16-bit, interlaced,
-    /// gray+alpha, transparency key); throws when the chunk structure itself is broken.
-    init?(_ data: [UInt8], source: String) throws(ImagingError) {
-        func u32(_ at: Int) -> Int { Int(data[at]) << 24 | Int(data[at + 1]) << 16 | Int(data[at + 2]) << 8 | Int(data[at + 3]) }
-        var position = 8
-        var header: (width: Int, height: Int, channels: Int)?
-        var compressed: [UInt8] = []
-        while true {
-            guard position + 8 <= data.count else { throw .corrupt(file: source, detail: "PNG ends before its IEND chunk") }
-            let length = u32(position)
-            let type = String(decoding: data[(position + 4)..<(position + 8)], as: UTF8.self)
-            let body = position + 8
-            guard length <= data.count - body - 4 else {
-                throw .corrupt(file: source, detail: "PNG chunk \(type) runs past the end of the file")
-            }
-            switch type {
-            case "IHDR":
-                guard length == 13 else { throw .corrupt(file: source, detail: "PNG IHDR has length \(length)") }
-                let width = u32(body), height = u32(body + 4)
-                let depth = data[body + 8], colorType = data[body + 9], interlace = data[body + 12]
-                guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
-                    throw .corrupt(file: source, detail: "impossible dimensions \(width)x\(height)")
-                }
-                let channels: [UInt8: Int] = [0: 1, 2: 3, 6: 4]
-                guard depth == 8, interlace == 0, let count = channels[colorType] else { return nil }
-                header = (width, height, count)
-            case "tRNS", "PLTE":
-                return nil
-            case "IDAT":
-                guard header != nil else { throw .corrupt(file: source, detail: "PNG image data before IHDR") }
-                compressed.append(contentsOf: data[body..<(body + length)])
-            case "IEND":
-                guard let header else { throw .corrupt(file: source, detail: "PNG without IHDR") }
-                width = header.width
-                height = header.height
-                channels = header.channels
-                self.compressed = compressed
-                return
-            default:
-                break
-            }
-            position = body + length + 4
-        }
-    }
-}
-
-/// PNG row unfiltering (filter types 0–4) fused with the conversion to luma.
+/// Turns a PNG's inflated image data into pixels: rows are unfiltered in place and folded straight into the
+/// (optionally shrunk) output, so no full-size pixel image is built for a reduced decode.
 enum PNGScanlines {
-    /// Unfilters `raw` (one filter byte, then the row's bytes, per row) in place and returns its luma.
-    static func luma(raw: inout [UInt8], layout: PNGChunks, source: String) throws(ImagingError) -> PixelImage {
-        let width = layout.width, height = layout.height, channels = layout.channels, rowBytes = layout.rowBytes
-        var gray = [UInt8](repeating: 0, count: width * height)
-        var badFilter: UInt8?
-        // The row above the first is all zeros, so every filter reads a real row.
-        var zeros = [UInt8](repeating: 0, count: rowBytes)
-        raw.withUnsafeMutableBufferPointer { rawBuffer in
-            gray.withUnsafeMutableBufferPointer { grayBuffer in
-                zeros.withUnsafeMutableBufferPointer { zeroBuffer in
-                    let base = rawBuffer.baseAddress!, out = grayBuffer.baseAddress!
-                    for y in 0..<height {
-                        let filter = base[y * (rowBytes + 1)]
-                        let row = base + y * (rowBytes + 1) + 1
-                        let up = y > 0 ? row - (rowBytes + 1) : zeroBuffer.baseAddress!
-                        guard unfilter(row, up: up, filter: filter, count: rowBytes, channels: channels) else {
-                            badFilter = filter
-                            return
-                        }
-                        let target = out + y * width
-                        if channels == 1 {
-                            target.update(from: row, count: width)
-                        } else {
-                            for x in 0..<width {
-                                let pixel = row + x * channels
-                                let luma = UInt32(pixel[0]) * 19595 + UInt32(pixel[1]) * 38470 + UInt32(pixel[2]) * 7471 + 0x8000
-                                target[x] = UInt8(luma >> 16)
-                            }
+    /// Unfilters `raw` in place and returns its luma area-averaged to `size`, for every colour type, bit depth and
+    /// Adam7; each row is folded into the small image as soon as it is unfiltered. Luma is Pillow's `convert("L")`
+    /// (ITU-R 601 weights); alpha is ignored, 16-bit samples count by their high byte and palette entries by their
+    /// colour, as Pillow reads them.
+    /// - Parameter raw: the inflated data (`layout.inflatedCount` bytes).
+    static func luma(raw: inout [UInt8], layout: PNGChunks, size: (width: Int, height: Int), source: String)
+        throws(ImagingError) -> PixelImage
+    {
+        var averager = LumaAreaAverager(
+            sourceWidth: layout.width, sourceHeight: layout.height, width: size.width, height: size.height)
+        var lumaRow = [UInt8](repeating: 0, count: layout.width)
+        let lumaOfIndex = paletteLuma(layout.palette)
+        let badFilter: UInt8? = raw.withUnsafeMutableBufferPointer { rawBuffer in
+            lumaRow.withUnsafeMutableBufferPointer { lumaBuffer in
+                lumaOfIndex.withUnsafeBufferPointer { paletteBuffer in
+                    eachRow(of: layout, in: rawBuffer) { row, y, pass in
+                        if y == pass.y0 { averager.setRowLayout(x0: pass.x0, dx: pass.dx, count: pass.width) }
+                        let pixels = UnsafePointer(row.baseAddress!)
+                        switch (layout.colorType, layout.bitDepth) {
+                        case (.rgb, 8): averager.add(rgb: pixels, stride: 3, y: y)
+                        case (.rgba, 8): averager.add(rgb: pixels, stride: 4, y: y)
+                        case (.gray, 8): averager.add(luma: pixels, y: y)
+                        default:
+                            convertToLuma(row.baseAddress!, pixels: pass.width, layout: layout, palette: paletteBuffer, into: lumaBuffer)
+                            averager.add(luma: lumaBuffer.baseAddress!, y: y)
                         }
                     }
                 }
             }
         }
         if let badFilter { throw .corrupt(file: source, detail: "PNG row filter \(badFilter) is not 0-4") }
-        return PixelImage(width: width, height: height, layout: .gray, pixels: gray)
+        return averager.image()
     }
 
     /// Unfilters `raw` in place and returns RGB shrunk by `factor`, each output pixel the mean of a `factor`²
-    /// block (fewer at the right and bottom edges): the PNG counterpart of JPEG's DCT scaling. Gray or RGB only.
+    /// block (fewer at the right and bottom edges): the PNG counterpart of JPEG's DCT scaling. 8-bit gray or RGB,
+    /// not interlaced (`PNGChunks.isPlain8BitGrayOrRGB`).
     static func shrunkRGB(raw: inout [UInt8], layout: PNGChunks, factor: Int, source: String) throws(ImagingError) -> PixelImage {
-        precondition(layout.channels == 1 || layout.channels == 3, "shrunkRGB reads gray or RGB rows")
-        let width = layout.width, height = layout.height, channels = layout.channels, rowBytes = layout.rowBytes
+        precondition(layout.isPlain8BitGrayOrRGB, "shrunkRGB reads 8-bit gray or RGB rows")
+        let width = layout.width, height = layout.height, channels = layout.colorType.samplesPerPixel
         let outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor
         var out = [UInt8](repeating: 0, count: outWidth * outHeight * 3)
         var sums = [UInt32](repeating: 0, count: outWidth * 3)
-        var badFilter: UInt8?
-        var zeros = [UInt8](repeating: 0, count: rowBytes)
-        raw.withUnsafeMutableBufferPointer { rawBuffer in
+        let badFilter: UInt8? = raw.withUnsafeMutableBufferPointer { rawBuffer in
             out.withUnsafeMutableBufferPointer { outBuffer in
                 sums.withUnsafeMutableBufferPointer { sumBuffer in
-                    zeros.withUnsafeMutableBufferPointer { zeroBuffer in
-                        let base = rawBuffer.baseAddress!, target = outBuffer.baseAddress!, sum = sumBuffer.baseAddress!
-                        for y in 0..<height {
-                            let filter = base[y * (rowBytes + 1)]
-                            let row = base + y * (rowBytes + 1) + 1
-                            let up = y > 0 ? row - (rowBytes + 1) : zeroBuffer.baseAddress!
-                            guard unfilter(row, up: up, filter: filter, count: rowBytes, channels: channels) else {
-                                badFilter = filter
-                                return
+                    let target = outBuffer.baseAddress!, sum = sumBuffer.baseAddress!
+                    return eachRow(of: layout, in: rawBuffer) { rowBuffer, y, _ in
+                        let row = rowBuffer.baseAddress!
+                        for column in 0..<outWidth {
+                            var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                            for x in (column * factor)..<min(column * factor + factor, width) {
+                                let pixel = row + x * channels
+                                r += UInt32(pixel[0])
+                                g += UInt32(pixel[channels == 1 ? 0 : 1])
+                                b += UInt32(pixel[channels == 1 ? 0 : 2])
                             }
-                            for column in 0..<outWidth {
-                                var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
-                                for x in (column * factor)..<min(column * factor + factor, width) {
-                                    let pixel = row + x * channels
-                                    if channels == 1 {
-                                        r += UInt32(pixel[0])
-                                    } else {
-                                        r += UInt32(pixel[0])
-                                        g += UInt32(pixel[1])
-                                        b += UInt32(pixel[2])
-                                    }
-                                }
-                                sum[column * 3] += r
-                                sum[column * 3 + 1] += channels == 1 ? r : g
-                                sum[column * 3 + 2] += channels == 1 ? r : b
-                            }
-                            guard y % factor == factor - 1 || y == height - 1 else { continue }
-                            let blockRows = UInt32(y % factor + 1)
-                            let outRow = target + (y / factor) * outWidth * 3
-                            for column in 0..<outWidth {
-                                let count = UInt32(min(column * factor + factor, width) - column * factor) * blockRows
-                                for channel in 0..<3 {
-                                    outRow[column * 3 + channel] = UInt8((sum[column * 3 + channel] + count / 2) / count)
-                                }
-                            }
-                            sum.update(repeating: 0, count: outWidth * 3)
+                            sum[column * 3] += r
+                            sum[column * 3 + 1] += g
+                            sum[column * 3 + 2] += b
                         }
+                        guard y % factor == factor - 1 || y == height - 1 else { return }
+                        let blockRows = UInt32(y % factor + 1)
+                        let outRow = target + (y / factor) * outWidth * 3
+                        for column in 0..<outWidth {
+                            let count = UInt32(min(column * factor + factor, width) - column * factor) * blockRows
+                            for channel in 0..<3 {
+                                outRow[column * 3 + channel] = UInt8((sum[column * 3 + channel] + count / 2) / count)
+                            }
+                        }
+                        sum.update(repeating: 0, count: outWidth * 3)
                     }
                 }
             }
@@ -152,86 +80,84 @@ enum PNGScanlines {
         return PixelImage(width: outWidth, height: outHeight, layout: .rgb, pixels: out)
     }
 
-    /// Reverses one row's filter in place (PNG spec §9); false for an unknown filter type.
+    /// Unfilters every row of every pass in order and hands each to `body` with its image row and its pass;
+    /// returns the first unknown filter type met (and stops there), nil when all rows were good.
     @inline(__always)
-    private static func unfilter(
-        _ row: UnsafeMutablePointer<UInt8>, up: UnsafeMutablePointer<UInt8>, filter: UInt8, count: Int, channels: Int
-    ) -> Bool {
-        switch filter {
-        case 0:
-            return true
-        case 2:
-            for i in 0..<count { row[i] &+= up[i] }
-            return true
-        case 1, 3, 4:
-            if channels == 3 {
-                unfilterRGB(row, up: up, filter: filter, pixels: count / 3)
-                return true
-            }
-            if filter == 1 {
-                for i in channels..<count { row[i] &+= row[i - channels] }
-            } else if filter == 3 {
-                for i in 0..<channels { row[i] &+= up[i] >> 1 }
-                for i in channels..<count { row[i] &+= UInt8((Int(row[i - channels]) + Int(up[i])) >> 1) }
-            } else {
-                for i in 0..<channels { row[i] &+= up[i] }
-                for i in channels..<count {
-                    row[i] &+= UInt8(truncatingIfNeeded: paeth(Int(row[i - channels]), Int(up[i]), Int(up[i - channels])))
+    private static func eachRow(
+        of layout: PNGChunks, in raw: UnsafeMutableBufferPointer<UInt8>,
+        _ body: (UnsafeMutableBufferPointer<UInt8>, Int, PNGPass) -> Void
+    ) -> UInt8? {
+        let stride = layout.filterStride
+        let zeros = [UInt8](repeating: 0, count: layout.rowBytes(pixels: layout.width))
+        return zeros.withUnsafeBufferPointer { zeroBuffer -> UInt8? in
+            var offset = 0
+            for pass in layout.passes {
+                let rowBytes = layout.rowBytes(pixels: pass.width)
+                var up = zeroBuffer.baseAddress!
+                for j in 0..<pass.height {
+                    let filter = raw[offset]
+                    let row = raw.baseAddress! + offset + 1
+                    guard PNGUnfilter.row(row, up: up, filter: filter, count: rowBytes, stride: stride) else { return filter }
+                    body(UnsafeMutableBufferPointer(start: row, count: rowBytes), pass.y0 + j * pass.dy, pass)
+                    up = UnsafePointer(row)
+                    offset += rowBytes + 1
                 }
             }
-            return true
-        default:
-            return false
+            return nil
         }
     }
 
-    /// Sub, Average and Paeth for RGB rows, with the left pixel kept in registers: a byte loop would wait on its
-    /// own store three bytes back for every byte.
+    /// One unfiltered row's luma, a byte per pixel.
     @inline(__always)
-    private static func unfilterRGB(_ row: UnsafeMutablePointer<UInt8>, up: UnsafeMutablePointer<UInt8>, filter: UInt8, pixels: Int) {
-        var r = 0, g = 0, b = 0
-        switch filter {
-        case 1:
-            for x in 0..<pixels {
-                let pixel = row + 3 * x
-                r = (Int(pixel[0]) + r) & 0xFF
-                g = (Int(pixel[1]) + g) & 0xFF
-                b = (Int(pixel[2]) + b) & 0xFF
-                pixel[0] = UInt8(truncatingIfNeeded: r)
-                pixel[1] = UInt8(truncatingIfNeeded: g)
-                pixel[2] = UInt8(truncatingIfNeeded: b)
-            }
-        case 3:
-            for x in 0..<pixels {
-                let pixel = row + 3 * x, above = up + 3 * x
-                r = (Int(pixel[0]) + (r + Int(above[0])) >> 1) & 0xFF
-                g = (Int(pixel[1]) + (g + Int(above[1])) >> 1) & 0xFF
-                b = (Int(pixel[2]) + (b + Int(above[2])) >> 1) & 0xFF
-                pixel[0] = UInt8(truncatingIfNeeded: r)
-                pixel[1] = UInt8(truncatingIfNeeded: g)
-                pixel[2] = UInt8(truncatingIfNeeded: b)
-            }
-        default:
-            var upR = 0, upG = 0, upB = 0
-            for x in 0..<pixels {
-                let pixel = row + 3 * x, above = up + 3 * x
-                let aboveR = Int(above[0]), aboveG = Int(above[1]), aboveB = Int(above[2])
-                r = (Int(pixel[0]) + paeth(r, aboveR, upR)) & 0xFF
-                g = (Int(pixel[1]) + paeth(g, aboveG, upG)) & 0xFF
-                b = (Int(pixel[2]) + paeth(b, aboveB, upB)) & 0xFF
-                (upR, upG, upB) = (aboveR, aboveG, aboveB)
-                pixel[0] = UInt8(truncatingIfNeeded: r)
-                pixel[1] = UInt8(truncatingIfNeeded: g)
-                pixel[2] = UInt8(truncatingIfNeeded: b)
-            }
+    private static func convertToLuma(
+        _ row: UnsafeMutablePointer<UInt8>, pixels: Int, layout: PNGChunks, palette: UnsafeBufferPointer<UInt8>,
+        into luma: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let depth = layout.bitDepth
+        switch layout.colorType {
+        case .rgb, .rgba:
+            let sampleBytes = depth / 8
+            rgbLuma(row, pixels: pixels, stride: layout.colorType.samplesPerPixel * sampleBytes, sampleBytes: sampleBytes, into: luma)
+        case .gray where depth >= 8, .grayAlpha:
+            // The first (high) byte of each pixel's gray sample.
+            let stride = layout.filterStride
+            for i in 0..<pixels { luma[i] = row[i * stride] }
+        case .gray:
+            // 1, 2 or 4 bits, first pixel in the high bits; scaled so the largest value is white.
+            let scale = 255 / UInt8(1 << depth - 1)
+            for i in 0..<pixels { luma[i] = packedSample(row, index: i, depth: depth) * scale }
+        case .palette:
+            for i in 0..<pixels { luma[i] = palette[Int(packedSample(row, index: i, depth: depth))] }
         }
     }
 
-    /// The Paeth predictor, written without branches: noisy rows make the spec's if/else chain mispredict.
+    /// Sample `index` of a row packed at `depth` (1, 2, 4 or 8) bits, the first in the high bits of each byte.
     @inline(__always)
-    private static func paeth(_ left: Int, _ above: Int, _ upLeft: Int) -> Int {
-        let toLeft = abs(above - upLeft), toUp = abs(left - upLeft), toUpLeft = abs(left + above - 2 * upLeft)
-        let aboveOrUpLeft = toUp <= toUpLeft ? above : upLeft
-        return toLeft <= min(toUp, toUpLeft) ? left : aboveOrUpLeft
+    private static func packedSample(_ row: UnsafeMutablePointer<UInt8>, index: Int, depth: Int) -> UInt8 {
+        let perByteShift = (8 / depth).trailingZeroBitCount, slot = index & (8 / depth - 1)
+        return row[index >> perByteShift] >> (8 - depth * (slot + 1)) & UInt8(truncatingIfNeeded: 1 << depth - 1)
+    }
+
+    /// 601 luma of R, G, B at the start of each `stride`-byte pixel (high bytes when samples are 16-bit).
+    @inline(__always)
+    private static func rgbLuma(
+        _ row: UnsafeMutablePointer<UInt8>, pixels: Int, stride: Int, sampleBytes: Int, into luma: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        for i in 0..<pixels {
+            let pixel = row + i * stride
+            luma[i] = lumaOf(pixel[0], pixel[sampleBytes], pixel[2 * sampleBytes])
+        }
+    }
+
+    @inline(__always)
+    static func lumaOf(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+        UInt8(truncatingIfNeeded: (UInt32(r) * 19595 + UInt32(g) * 38470 + UInt32(b) * 7471 + 0x8000) >> 16)
+    }
+
+    /// The luma of each of 256 palette indices; indices past the palette are black.
+    private static func paletteLuma(_ palette: [UInt8]) -> [UInt8] {
+        (0..<256).map { index in
+            index * 3 + 2 < palette.count ? lumaOf(palette[index * 3], palette[index * 3 + 1], palette[index * 3 + 2]) : 0
+        }
     }
 }
