@@ -2,7 +2,8 @@
 // cores, beside Python's `imagehash.phash` with Pillow on the same files; prints images/second, where our time goes,
 // how closely the two hashes agree, and the time to match a 1,000-entry result against its manifest.
 //
-// Usage: swift build -c release --product bench-phash && .build/release/bench-phash
+// Usage: Benchmarks/bench-phash/run.sh [RUNS] (makes the Python venv, builds, runs), or build and run it yourself:
+// swift build -c release --product bench-phash && .build/release/bench-phash
 // Needs python3 with Pillow and imagehash (pip install pillow imagehash). Images are cached in Benchmarks/.data/.
 import Dispatch
 import Foundation
