@@ -16,11 +16,15 @@ struct NormalizeStep: PipelineStep {
         let captionSource = captionFolder(context)
         var missing = 0
         // Image clones and caption copies go through one staging writer: folders made once, captions durable per
-        // batch. Images are clones, never links: this folder becomes review/<dataset>/, where the user may edit them.
+        // batch. When the folder becomes review/<dataset>/, where the user may edit them, images are clones, never
+        // links. Auto-approved, it never leaves the job's folder and is only read, so a link does (a clone costs a
+        // copy of every image on file systems without reflinks, and that copy's flush).
+        let exposed = !context.config.pipeline.autoApproveReview
         var staged = StagingWriter(root: staging)
         context.progress(0, index.images.count)
         for (position, image) in index.images.enumerated() {
-            try staged.clone(context.folder.source.appendingPathComponent(image.path), as: image.path)
+            let original = context.folder.source.appendingPathComponent(image.path)
+            if exposed { try staged.clone(original, as: image.path) } else { try staged.link(original, as: image.path) }
             let caption = DatasetFiles.captionPath(forImage: image.path)
             // A caption that is a symlink or special file was left out (and named) at step A: it is never read.
             if let bytes = try StagingWriter.contentsIfPresent(captionSource.appendingPathComponent(caption)) {
