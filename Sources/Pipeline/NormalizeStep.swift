@@ -44,8 +44,14 @@ struct NormalizeStep: PipelineStep {
             let message = "\(error)".replacingOccurrences(of: staging.path, with: captionSource.path)
             return .fail(message + " Then `sluice retry \(job.id)`.")
         }
-        try CaptionFingerprints.record(folder: staging, images: index.images.map(\.path), to: context.folder.captionFingerprints)
-        try FileOperations.writeAtomically(Data(summary.utf8), to: context.folder.normalizeSummary)
+        // The fingerprints and the summary share one durable batch (one fsync of the job's folder).
+        let records = [
+            DurableBatch.Write(
+                path: context.folder.captionFingerprints.path,
+                bytes: try CaptionFingerprints.encode(folder: staging, images: index.images.map(\.path))),
+            DurableBatch.Write(path: context.folder.normalizeSummary.path, bytes: Array(summary.utf8)),
+        ]
+        if let failure = DurableBatch(flush: .fsyncEach).write(records).compactMap({ $0 }).first { throw failure }
         try FileOperations.rename(staging.path, to: context.folder.normalized.path)
         job.record(.info, "normalized captions with preset '\(job.preset?.name ?? context.config.normalize.preset)'" + (missing > 0 ? "; \(missing) images have no caption yet" : ""), at: context.now())
         return .success
@@ -61,7 +67,8 @@ struct NormalizeStep: PipelineStep {
 
 /// The SHA-256 of each caption as normalization left it, to count what the user changed in review.
 enum CaptionFingerprints {
-    static func record(folder: URL, images: [String], to file: URL) throws {
+    /// The fingerprints file's bytes for the captions beside `images` in `folder`.
+    static func encode(folder: URL, images: [String]) throws -> [UInt8] {
         var fingerprints: [String: String] = [:]
         for image in images {
             let caption = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image))
@@ -69,7 +76,7 @@ enum CaptionFingerprints {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try FileOperations.writeAtomically(try encoder.encode(fingerprints), to: file)
+        return Array(try encoder.encode(fingerprints))
     }
 
     /// How many captions differ from what normalization wrote (added, removed or edited).

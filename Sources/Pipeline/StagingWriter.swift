@@ -24,6 +24,8 @@ struct StagingWriter {
         let destination = root.appendingPathComponent(relativePath)
         try ensureFolder(of: destination)
         if Glibc.link(source.path, destination.path) == 0 { return }
+        // A link an interrupted run left (its caption not yet written) is replaced.
+        if errno == EEXIST, unlink(destination.path) == 0, Glibc.link(source.path, destination.path) == 0 { return }
         try FileManager.default.copyItem(at: source, to: destination)
     }
 
