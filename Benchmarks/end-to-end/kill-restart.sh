@@ -15,7 +15,7 @@ source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 count="${1:-100000}"
 fraction="${2:-0.3}"
 source_folder="$(bench_dataset "scale-$count" "$count" 0.25)"
-work="$data/kill-work"
+work="$data/kill-work-$$"
 root="$work/root"
 prepare_root "$source_folder" "$work"
 batch=$(sed -n 's/^ *batch_size: *\([0-9]*\).*/\1/p' "$root/sluice.yaml" | head -1)

@@ -94,7 +94,7 @@ peer_once() {  # source work
 # Runs Sluice and the peer RUNS times each on `source`, alternating which goes first, and prints both medians.
 bench_compare() {  # label count source runs
   local label="$1" count="$2" source="$3" runs="$4" run
-  local sluice_times=() peer_times=() rss=() work="$data/e2e-work"
+  local sluice_times=() peer_times=() rss=() work="$data/e2e-work-$$"
   for run in $(seq 1 "$runs"); do
     sync
     if (( run % 2 )); then
