@@ -16,7 +16,7 @@ extension Engine {
         guard let data = try? Data(contentsOf: folder.index), var index = try? JSONDecoder().decode(DatasetIndex.self, from: data) else { return nil }
         let gone = index.images.filter { image in
             var info = stat()
-            return lstat(folder.source.appendingPathComponent(image.path).path, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+            return lstat(folder.source.path + "/" + image.path, &info) != 0 || info.st_mode & S_IFMT != S_IFREG
         }
         guard !gone.isEmpty else { return index }
         let goneSet = Set(gone.map(\.path))

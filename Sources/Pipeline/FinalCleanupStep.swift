@@ -37,7 +37,7 @@ struct FinalCleanupStep: PipelineStep {
         var kept = 0
         for image in images where !unreadable.contains(image) {
             let captionName = DatasetFiles.captionPath(forImage: image)
-            let captionFile = input.appendingPathComponent(captionName)
+            let captionFile = input.appendingPathComponent(captionName, isDirectory: false)
             if resuming, let earlier = StagedPair.find(image: image, caption: captionName, input: input, staging: staging) {
                 // Staged whole by the killed run, from the input as it still is: recorded as that run did.
                 if earlier.inputCaption == .notRegular {
@@ -66,7 +66,7 @@ struct FinalCleanupStep: PipelineStep {
             }
             if text.isEmpty { empty.append(image) }
             // A link is enough here: the final stage is only read, by the zip writer.
-            try staged.link(input.appendingPathComponent(image), as: image)
+            try staged.link(input.appendingPathComponent(image, isDirectory: false), as: image)
             written += 1
             if try staged.write(text, as: captionName) { context.progress(written, total) }
         }
@@ -115,14 +115,14 @@ struct StagedPair {
     /// caption renamed into place (never half-written) no earlier than the input caption last changed; else nil.
     static func find(image: String, caption: String, input: URL, staging: URL) -> StagedPair? {
         var stagedImage = stat(), inputImage = stat(), stagedCaption = stat(), inputCaption = stat()
-        guard lstat(staging.appendingPathComponent(image).path, &stagedImage) == 0,
-            lstat(input.appendingPathComponent(image).path, &inputImage) == 0,
+        guard lstat(staging.path + "/" + image, &stagedImage) == 0,
+            lstat(input.path + "/" + image, &inputImage) == 0,
             stagedImage.st_ino == inputImage.st_ino, stagedImage.st_dev == inputImage.st_dev,
-            lstat(staging.appendingPathComponent(caption).path, &stagedCaption) == 0,
+            lstat(staging.path + "/" + caption, &stagedCaption) == 0,
             stagedCaption.st_mode & S_IFMT == S_IFREG
         else { return nil }
         let kind: InputCaption
-        if lstat(input.appendingPathComponent(caption).path, &inputCaption) != 0 {
+        if lstat(input.path + "/" + caption, &inputCaption) != 0 {
             kind = .missing
         } else if inputCaption.st_mode & S_IFMT != S_IFREG {
             kind = .notRegular

@@ -23,11 +23,11 @@ struct NormalizeStep: PipelineStep {
         var staged = StagingWriter(root: staging)
         context.progress(0, index.images.count)
         for (position, image) in index.images.enumerated() {
-            let original = context.folder.source.appendingPathComponent(image.path)
+            let original = context.folder.source.appendingPathComponent(image.path, isDirectory: false)
             if exposed { try staged.clone(original, as: image.path) } else { try staged.link(original, as: image.path) }
             let caption = DatasetFiles.captionPath(forImage: image.path)
             // A caption that is a symlink or special file was left out (and named) at step A: it is never read.
-            if let bytes = try StagingWriter.contentsIfPresent(captionSource.appendingPathComponent(caption)) {
+            if let bytes = try StagingWriter.contentsIfPresent(captionSource.appendingPathComponent(caption, isDirectory: false)) {
                 if try staged.write(bytes, as: caption) { context.progress(position + 1, index.images.count) }
             } else {
                 missing += 1
@@ -71,7 +71,7 @@ enum CaptionFingerprints {
     static func encode(folder: URL, images: [String]) throws -> [UInt8] {
         var fingerprints: [String: String] = [:]
         for image in images {
-            let caption = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image))
+            let caption = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image), isDirectory: false)
             fingerprints[image] = (try? FileDigest.hex(of: caption.path)) ?? ""
         }
         let encoder = JSONEncoder()
@@ -86,7 +86,7 @@ enum CaptionFingerprints {
         else { return nil }
         var changed = 0
         for (image, fingerprint) in before {
-            let caption = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image))
+            let caption = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image), isDirectory: false)
             if ((try? FileDigest.hex(of: caption.path)) ?? "") != fingerprint { changed += 1 }
         }
         return changed
