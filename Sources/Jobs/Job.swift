@@ -23,6 +23,8 @@ public struct Job: Codable, Equatable, Sendable {
     public var library: LibraryProgress?
     public var artifacts: Artifacts
     public var log: [LogEntry]
+    /// Wall seconds each step took so far, in the order the steps first ran (a step run again adds up).
+    public var stepTimes: [StepTime]?
 
     public struct Progress: Codable, Equatable, Sendable {
         public var done: Int = 0
@@ -98,6 +100,12 @@ public struct Job: Codable, Equatable, Sendable {
         }
     }
 
+    /// How long one step has taken, in wall seconds.
+    public struct StepTime: Codable, Equatable, Sendable {
+        public let step: Step
+        public var seconds: Double
+    }
+
     public struct LogEntry: Codable, Equatable, Sendable {
         public enum Level: String, Codable, Sendable { case info, warning, error }
         public let at: Date
@@ -127,6 +135,17 @@ public struct Job: Codable, Equatable, Sendable {
     public mutating func record(_ level: LogEntry.Level, _ message: String, at now: Date) {
         log.append(LogEntry(at: now, level: level, message: message))
         updatedAt = now
+    }
+
+    /// Adds one run of a step to `stepTimes`.
+    public mutating func addStepTime(_ step: Step, seconds: Double) {
+        var times = stepTimes ?? []
+        if let position = times.firstIndex(where: { $0.step == step }) {
+            times[position].seconds += max(0, seconds)
+        } else {
+            times.append(StepTime(step: step, seconds: max(0, seconds)))
+        }
+        stepTimes = times
     }
 
     /// What the job waits for, in words for `sluice status`.

@@ -1,7 +1,7 @@
 import Foundation
 import SystemIO
 
-/// Reads and writes job files under `ROOT/.sluice/jobs/`, each write atomic and fsync'd.
+/// Reads and writes job files under `ROOT/.sluice/jobs/`, each write atomic and durable (`DurableBatch`).
 public struct JobStore: Sendable {
     public let directory: URL
 
@@ -31,10 +31,16 @@ public struct JobStore: Sendable {
 
     private func file(of id: String) -> URL { folder(of: id).appendingPathComponent("job.json") }
 
+    /// Replaces the job file through `DurableBatch`, Sluice's one way to write files durably: a temp, fsynced,
+    /// renamed over `job.json`, then the folder fsynced (a kill leaves the old file or the new one, never half).
     public func save(_ job: Job) throws {
         try FileManager.default.createDirectory(at: folder(of: job.id), withIntermediateDirectories: true)
-        try FileOperations.writeAtomically(try Self.encoder.encode(job), to: file(of: job.id))
+        let write = DurableBatch.Write(path: file(of: job.id).path, bytes: Array(try Self.encoder.encode(job)))
+        if let failure = Self.durability.write([write])[0] { throw failure }
     }
+
+    /// One file, flushed by its own fsync (a file-system-wide flush would cost more for a single write).
+    private static let durability = DurableBatch(flush: .fsyncEach, threads: 1)
 
     public func load(_ id: String) throws -> Job {
         let url = file(of: id)

@@ -6,6 +6,13 @@ import SystemIO
 public enum DatasetFiles {
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
 
+    /// The most files and folders a dataset walk reads before refusing the drop: room for 100,000-image jobs (each
+    /// image with its caption) and more, still a bound on a hostile drop.
+    static let maxEntries = 1_000_000
+
+    /// The walker every dataset folder is read with (never follows a symlink; depth and count capped).
+    static var walker: SafeDirectoryWalker { SafeDirectoryWalker(maxEntries: maxEntries) }
+
     public static func isImage(_ name: String) -> Bool {
         imageExtensions.contains((name as NSString).pathExtension.lowercased())
     }
@@ -34,7 +41,7 @@ public enum DatasetFiles {
     /// Walks `folder` without leaving it (SafeDirectoryWalker: never follows a symlink, capped depth and count).
     public static func scan(_ folder: URL, recursive: Bool) throws -> DatasetScan {
         var scan = DatasetScan()
-        for entry in try SafeDirectoryWalker().walk(folder.path) {
+        for entry in try walker.walk(folder.path) {
             let parts = entry.relativePath.split(separator: "/").map(String.init)
             guard !parts.contains(where: isIgnoredName), recursive || parts.count == 1 else { continue }
             switch entry.kind {

@@ -198,16 +198,18 @@ public final class Engine {
             }
             trySave(job)
         }
-        recheckIndex(of: &job)
+        let checkedIndex = recheckIndex(of: &job)
         let outcome: StepOutcome
         let logCount = job.log.count
         do {
-            let context = try makeContext(for: job)
+            let context = try makeContext(for: job, index: checkedIndex)
             guard let runner = worker(for: job) else {
                 outcome = .fail("step \(step.label) of profile '\(job.profile)' is not available in this build")
                 return finish(&job, step, outcome, logCount: logCount)
             }
             CrashPoint.check("before:\(step.rawValue)")
+            let started = now()
+            defer { job.addStepTime(step, seconds: now().timeIntervalSince(started)) }
             outcome = try runner.run(&job, context)
         } catch is StepInterrupted {
             trySave(job)
@@ -260,7 +262,8 @@ public final class Engine {
         record(&job, .info, "preset '\(config.normalize.preset)' fixed for this job (SHA-256 \(job.preset?.sha256.prefix(12) ?? ""))")
     }
 
-    private func makeContext(for job: Job) throws -> StepContext {
+    /// - Parameter checkedIndex: the index `recheckIndex` already read, when it did (else it is read here).
+    private func makeContext(for job: Job, index checkedIndex: DatasetIndex?) throws -> StepContext {
         var jobConfig = try jobConfig(job)
         let store = self.store
         let folder = JobFolder(store.folder(of: job.id))
@@ -269,8 +272,8 @@ public final class Engine {
         if job.preset != nil { rulesConfig.normalize.preset = folder.preset.path }
         do { rules = try makeCaptionRules(rulesConfig, layout) } catch { rules = FailingCaptionRules(error: "\(error)") }
         if let preset = job.preset { jobConfig.normalize.preset = preset.name }
-        let index: DatasetIndex? = try FileManager.default.fileExists(atPath: folder.index.path)
-            ? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil
+        let index: DatasetIndex? = try checkedIndex ?? (FileManager.default.fileExists(atPath: folder.index.path)
+            ? JSONDecoder().decode(DatasetIndex.self, from: Data(contentsOf: folder.index)) : nil)
         return StepContext(
             layout: layout, config: jobConfig, folder: folder, index: index, captionRules: rules, now: now,
             isCancelled: isCancelled,

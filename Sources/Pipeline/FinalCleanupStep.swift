@@ -8,8 +8,17 @@ struct FinalCleanupStep: PipelineStep {
         let manager = FileManager.default
         let input = manager.fileExists(atPath: context.folder.reviewedCopy.path) ? context.folder.reviewedCopy : context.folder.source
         let staging = context.folder.finalStaging
-        try? manager.removeItem(at: staging)
-        try? manager.removeItem(at: context.folder.finalStage)
+        // A kill mid-step leaves the staging folder (or, once renamed, the whole stage, when the job was not saved
+        // yet): a restart keeps what is whole there and redoes only the rest, at most the batch that was in flight.
+        // A failed step's staging was removed (StepFailureCleanup), so a retry starts afresh.
+        if manager.fileExists(atPath: context.folder.finalStage.path) {
+            if manager.fileExists(atPath: staging.path) {
+                try? manager.removeItem(at: context.folder.finalStage)
+            } else {
+                try FileOperations.rename(context.folder.finalStage.path, to: staging.path)
+            }
+        }
+        let resuming = manager.fileExists(atPath: staging.path)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
 
         let scan = try DatasetFiles.scan(input, recursive: true)
@@ -25,9 +34,21 @@ struct FinalCleanupStep: PipelineStep {
         var staged = StagingWriter(root: staging)
         let total = images.count - images.filter(unreadable.contains).count
         context.progress(0, total)
+        var kept = 0
         for image in images where !unreadable.contains(image) {
             let captionName = DatasetFiles.captionPath(forImage: image)
-            let captionFile = input.appendingPathComponent(captionName)
+            let captionFile = input.appendingPathComponent(captionName, isDirectory: false)
+            if resuming, let earlier = StagedPair.find(image: image, caption: captionName, input: input, staging: staging) {
+                // Staged whole by the killed run, from the input as it still is: recorded as that run did.
+                if earlier.inputCaption == .notRegular {
+                    job.record(.warning, "left out \(LogSafeName.escaped(captionFile.path)): not a regular file (a symlink is never followed)", at: context.now())
+                }
+                if earlier.inputCaption != .regular { missing.append(image) }
+                if earlier.captionIsEmpty { empty.append(image) }
+                written += 1
+                kept += 1
+                continue
+            }
             var text = ""
             let contents = try StagingWriter.contents(of: captionFile)
             if case .notRegular = contents {
@@ -45,7 +66,7 @@ struct FinalCleanupStep: PipelineStep {
             }
             if text.isEmpty { empty.append(image) }
             // A link is enough here: the final stage is only read, by the zip writer.
-            try staged.link(input.appendingPathComponent(image), as: image)
+            try staged.link(input.appendingPathComponent(image, isDirectory: false), as: image)
             written += 1
             if try staged.write(text, as: captionName) { context.progress(written, total) }
         }
@@ -67,7 +88,7 @@ struct FinalCleanupStep: PipelineStep {
         try FileOperations.rename(staging.path, to: context.folder.finalStage.path)
         try FileOperations.syncDirectory(at: context.folder.finalStage.deletingLastPathComponent().path)
         job.progress = Job.Progress(done: written, total: written)
-        job.record(.info, "final cleanup: \(written) images with captions", at: context.now())
+        job.record(.info, "final cleanup: \(written) images with captions" + (kept > 0 ? " (\(kept) kept from the interrupted run)" : ""), at: context.now())
         return .success
     }
 
@@ -79,5 +100,38 @@ struct FinalCleanupStep: PipelineStep {
     private func listing(_ paths: [String], in folder: URL) -> String {
         let shown = paths.prefix(10).map { folder.appendingPathComponent($0).path }.joined(separator: ", ")
         return paths.count > 10 ? shown + " and \(paths.count - 10) more" : shown
+    }
+}
+
+/// An image and its final caption that an interrupted run of step H already put in the staging folder.
+struct StagedPair {
+    enum InputCaption: Equatable { case regular, notRegular, missing }
+
+    /// What stood at the image's caption in the input (a missing or irregular one was staged empty).
+    let inputCaption: InputCaption
+    let captionIsEmpty: Bool
+
+    /// The pair staged for `image`, when both are whole and current: the image linked (the input's own inode) and the
+    /// caption renamed into place (never half-written) no earlier than the input caption last changed; else nil.
+    static func find(image: String, caption: String, input: URL, staging: URL) -> StagedPair? {
+        var stagedImage = stat(), inputImage = stat(), stagedCaption = stat(), inputCaption = stat()
+        guard lstat(staging.path + "/" + image, &stagedImage) == 0,
+            lstat(input.path + "/" + image, &inputImage) == 0,
+            stagedImage.st_ino == inputImage.st_ino, stagedImage.st_dev == inputImage.st_dev,
+            lstat(staging.path + "/" + caption, &stagedCaption) == 0,
+            stagedCaption.st_mode & S_IFMT == S_IFREG
+        else { return nil }
+        let kind: InputCaption
+        if lstat(input.path + "/" + caption, &inputCaption) != 0 {
+            kind = .missing
+        } else if inputCaption.st_mode & S_IFMT != S_IFREG {
+            kind = .notRegular
+        } else {
+            let changed = (inputCaption.st_mtim.tv_sec, inputCaption.st_mtim.tv_nsec)
+            let staged = (stagedCaption.st_mtim.tv_sec, stagedCaption.st_mtim.tv_nsec)
+            guard changed <= staged else { return nil }
+            kind = .regular
+        }
+        return StagedPair(inputCaption: kind, captionIsEmpty: stagedCaption.st_size == 0)
     }
 }

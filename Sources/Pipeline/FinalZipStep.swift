@@ -20,7 +20,7 @@ struct FinalZipStep: PipelineStep {
         let prefix = context.config.final.layout == .kohya ? "\(context.config.final.repeats)_\(job.dataset)/" : ""
         let entries = files.map { path in
             ZipWriter.Entry(
-                sourcePath: context.folder.finalStage.appendingPathComponent(path).path, name: prefix + path,
+                sourcePath: context.folder.finalStage.path + "/" + path, name: prefix + path,
                 compression: DatasetFiles.isImage(path) ? .stored : .deflated)
         }
 

@@ -46,7 +46,7 @@ public enum FolderTransfer {
             let target = try FileManager.default.destinationOfSymbolicLink(atPath: source.path)
             try FileManager.default.createSymbolicLink(atPath: destination.path, withDestinationPath: target)
         case S_IFDIR:
-            let entries = try SafeDirectoryWalker().walk(source.path)
+            let entries = try DatasetFiles.walker.walk(source.path)
             let uncopyable = entries.filter { entry in
                 if case .special = entry.kind { return true }
                 return !entry.hasValidUTF8Name

@@ -65,7 +65,7 @@ struct IndexStep: PipelineStep {
     }
 
     private func inspectOne(_ path: String, in source: URL, maxPixels: Int) -> Result<DatasetIndex.Image, Error> {
-        let file = source.appendingPathComponent(path).path
+        let file = source.path + "/" + path
         return Result {
             try IndexAdmission.checkPixels(file, maxPixels: maxPixels)
             let facts = try inspect(file)

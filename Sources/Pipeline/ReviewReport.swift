@@ -73,7 +73,7 @@ enum ReviewReport {
     static func tagCounts(in folder: URL, images: [String]) -> TagCounts {
         var counts = TagCounts()
         for image in images {
-            let file = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image))
+            let file = folder.appendingPathComponent(DatasetFiles.captionPath(forImage: image), isDirectory: false)
             guard let text = try? String(contentsOf: file, encoding: .utf8) else {
                 counts.missing += 1
                 continue

@@ -22,8 +22,7 @@ struct ReviewStep: PipelineStep {
             let name = job.artifacts.reviewFolder ?? freeReviewName(for: job.dataset, in: context.layout.review)
             job.artifacts.reviewFolder = name
             let target = context.layout.review.appendingPathComponent(name, isDirectory: true)
-            try writeTag(job.id, into: context.folder.normalized)
-            try writeReviewFile(job, context, into: context.folder.normalized, folderName: name)
+            try writeReviewFiles(job, context, into: context.folder.normalized, folderName: name)
             try FolderTransfer.move(context.folder.normalized, to: target)
             job.record(.info, "waiting in review/\(name)/ for retagging", at: context.now())
         }
@@ -56,10 +55,6 @@ struct ReviewStep: PipelineStep {
         return .success
     }
 
-    private func writeTag(_ id: String, into folder: URL) throws {
-        try FileOperations.writeAtomically(Data((id + "\n").utf8), to: folder.appendingPathComponent(jobTagFileName))
-    }
-
     private func freeReviewName(for dataset: String, in review: URL) -> String {
         var name = dataset
         var counter = 2
@@ -70,10 +65,15 @@ struct ReviewStep: PipelineStep {
         return name
     }
 
-    private func writeReviewFile(_ job: Job, _ context: StepContext, into folder: URL, folderName: String) throws {
+    /// The job tag and REVIEW.md, written into the folder together through `DurableBatch` (one fsync of the folder).
+    private func writeReviewFiles(_ job: Job, _ context: StepContext, into folder: URL, folderName: String) throws {
         let summary = (try? String(contentsOf: context.folder.normalizeSummary, encoding: .utf8)) ?? ""
         let text = ReviewReport.render(job: job, folderName: folderName, index: context.index, normalization: summary, captions: folder)
-        try FileOperations.writeAtomically(Data(text.utf8), to: folder.appendingPathComponent(reviewFileName))
+        let writes = [
+            DurableBatch.Write(path: folder.appendingPathComponent(jobTagFileName).path, bytes: Array((job.id + "\n").utf8)),
+            DurableBatch.Write(path: folder.appendingPathComponent(reviewFileName).path, bytes: Array(text.utf8)),
+        ]
+        if let failure = DurableBatch(flush: .fsyncEach).write(writes).compactMap({ $0 }).first { throw failure }
     }
 }
 

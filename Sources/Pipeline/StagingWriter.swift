@@ -21,16 +21,18 @@ struct StagingWriter {
 
     /// Hard-links `source` as `relativePath` inside the staging folder (a copy across file systems).
     mutating func link(_ source: URL, as relativePath: String) throws {
-        let destination = root.appendingPathComponent(relativePath)
+        let destination = root.appendingPathComponent(relativePath, isDirectory: false)
         try ensureFolder(of: destination)
         if Glibc.link(source.path, destination.path) == 0 { return }
+        // A link an interrupted run left (its caption not yet written) is replaced.
+        if errno == EEXIST, unlink(destination.path) == 0, Glibc.link(source.path, destination.path) == 0 { return }
         try FileManager.default.copyItem(at: source, to: destination)
     }
 
     /// Copies `source` as `relativePath` (a reflink where the file system can, never a hard link): for files that
     /// land in review/, where the user may edit them, so they never share an inode with the job's copy of the drop.
     mutating func clone(_ source: URL, as relativePath: String) throws {
-        let destination = root.appendingPathComponent(relativePath)
+        let destination = root.appendingPathComponent(relativePath, isDirectory: false)
         try ensureFolder(of: destination)
         try FileClone.cloneOrCopy(from: source.path, to: destination.path)
     }
@@ -44,7 +46,7 @@ struct StagingWriter {
     /// Queues a file's bytes; the batch is written once `batchSize` files wait. Returns true when a batch was written.
     @discardableResult
     mutating func write(_ bytes: [UInt8], as relativePath: String) throws -> Bool {
-        let destination = root.appendingPathComponent(relativePath)
+        let destination = root.appendingPathComponent(relativePath, isDirectory: false)
         try ensureFolder(of: destination)
         pending.append(DurableBatch.Write(path: destination.path, bytes: bytes))
         guard pending.count >= batchSize else { return false }

@@ -40,7 +40,7 @@ enum StepFailureCleanup {
     /// The bytes of the job's dataset: the index's images, else every file of the job's copy of the drop.
     static func datasetBytes(index: DatasetIndex?, source: URL) -> Int {
         if let index, !index.images.isEmpty { return index.images.reduce(0) { $0 + $1.size } }
-        let entries = (try? SafeDirectoryWalker().walk(source.path)) ?? []
+        let entries = (try? DatasetFiles.walker.walk(source.path)) ?? []
         return entries.reduce(0) { total, entry in
             if case .file(let size) = entry.kind { return total + Int(size) }
             return total

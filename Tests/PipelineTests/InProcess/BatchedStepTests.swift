@@ -67,4 +67,56 @@ import Testing
             #expect(figures.bytes == Int64(entries.values.reduce(0) { $0 + $1.count }))
         }
     }
+
+    /// Step H killed after part of its staging folder was written, before the job was saved: the restart keeps the
+    /// pairs that are whole and current, redoes the rest (a missing caption, a caption edited since), and the zip
+    /// holds what a run without the kill makes.
+    @Test func finalCleanupAfterAKillKeepsWhatIsWholeAndRedoesTheRest() async throws {
+        try await onOwnThread {
+            let config = "pipeline.autotag: false\nwatch.settle_ms: 0\npipeline.auto_approve_review: true"
+            let reference = try EngineHarness(config: config)
+            defer { reference.remove() }
+            try reference.drop("kept", images: 6)
+            let referenceEngine = try reference.engine()
+            try referenceEngine.reconcile { _ in true }
+            referenceEngine.runUntilIdle()
+            var expected = try ZipInspection.contents(of: try #require(reference.finalZips().first))
+
+            let harness = try EngineHarness(config: config)
+            defer { harness.remove() }
+            try harness.drop("kept", images: 6)
+            let engine = try harness.engine()
+            try engine.reconcile { _ in true }
+            while try harness.onlyJob().step != .finalCleanup {
+                try #require(engine.runUntilIdle(limit: 1) == 1, "\(harness.log.text)")
+            }
+            let job = try harness.onlyJob()
+            let store = JobStore(stateDirectory: harness.layout.state)
+            let folder = JobFolder(store.folder(of: job.id))
+            let saved = try Data(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"))
+            #expect(engine.runUntilIdle(limit: 1) == 1)
+            // The kill: the job file still says step H, and the stage was not renamed yet. Two captions of the last
+            // batch never reached the folder (their images' links did), and one input caption changed since.
+            try saved.write(to: store.folder(of: job.id).appendingPathComponent("job.json"))
+            try FileManager.default.moveItem(at: folder.finalStage, to: folder.finalStaging)
+            let captions = try FileManager.default.contentsOfDirectory(atPath: folder.finalStaging.path).filter { $0.hasSuffix(".txt") }.sorted()
+            try #require(captions.count == 6)
+            for name in captions.suffix(2) { try FileManager.default.removeItem(at: folder.finalStaging.appendingPathComponent(name)) }
+            let edited = folder.reviewedCopy.appendingPathComponent(captions[0])
+            let later = Date().addingTimeInterval(5)
+            try Data("edited_after_the_kill, 1girl".utf8).write(to: edited)
+            try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: edited.path)
+
+            engine.runUntilIdle()
+            let finished = try harness.onlyJob()
+            #expect(finished.status == .completed, "\(harness.log.text)")
+            #expect(finished.log.contains { $0.message.contains("final cleanup: 6 images with captions (3 kept from the interrupted run)") }, "\(finished.log.map(\.message))")
+            let entries = try ZipInspection.contents(of: try #require(harness.finalZips().first))
+            let editedName = try #require(entries.keys.first { $0.hasSuffix("/" + captions[0]) || $0 == captions[0] })
+            let editedEntry = String(decoding: entries[editedName] ?? [], as: UTF8.self)
+            #expect(editedEntry.contains("edited after the kill") || editedEntry.contains("edited_after_the_kill"), "\(editedEntry)")
+            expected[editedName] = entries[editedName]
+            #expect(entries == expected, "every other entry as a run without the kill makes it")
+        }
+    }
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# kill -9 during the index step (A) of a large dataset job, a restart killed again during the final cleanup (H), then
+# a last run: counts the work each restart redid (the goal is at most one batch: `index.batch_size`, 100 by default,
+# for A; the staging writer's 1,000 for H) and reports the last run's wall time and peak RSS.
+#
+#   Benchmarks/end-to-end/kill-restart.sh [COUNT] [FRACTION]   (default 100000 small images, killed at 0.3 indexed)
+#   SLUICE=path uses that binary instead of a release build; BENCH_DATA=folder keeps the generated data there.
+#
+# The first run is traced (`strace -e openat`) to learn which images it read before the kill; the job's append-only
+# index checkpoint (index.partial.jsonl) says which it recorded; the restart reads every image not recorded, so
+# redone = read by the first run but not recorded. For H, the images linked into the staging folder at the kill
+# against the pairs the restart says it kept. Exits non-zero when more than one batch was redone or the final zip is not whole.
+set -euo pipefail
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+count="${1:-100000}"
+fraction="${2:-0.3}"
+source_folder="$(bench_dataset "scale-$count" "$count" 0.25)"
+work="$data/kill-work-$$"
+root="$work/root"
+prepare_root "$source_folder" "$work"
+batch=$(sed -n 's/^ *batch_size: *\([0-9]*\).*/\1/p' "$root/sluice.yaml" | head -1)
+batch="${batch:-100}"
+
+strace -f -q -e trace=openat -e signal=none -o "$work/opens.txt" "$SLUICE" run "$root" --once > "$work/first.log" 2>&1 &
+tracer=$!
+target=$(calc "int($count * $fraction)")
+deadline=$(( $(date +%s) + 3600 ))
+checkpoint=""
+while :; do
+  checkpoint="$(ls "$root"/.sluice/jobs/*/index.partial.jsonl 2>/dev/null | head -1 || true)"
+  if [ -n "$checkpoint" ] && [ "$(wc -l < "$checkpoint")" -ge "$target" ]; then break; fi
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "the index never reached $target images" >&2; kill -9 "$tracer"; exit 1; }
+  kill -0 "$tracer" 2>/dev/null || { echo "sluice ended before the kill; log:" >&2; tail "$work/first.log" >&2; exit 1; }
+  sleep 0.2
+done
+# The traced sluice is strace's only child: kill it by its id.
+child="$(cat /proc/"$tracer"/task/*/children | tr ' ' '\n' | grep -m1 .)"
+kill -9 "$child"
+wait "$tracer" || true
+
+read -r opened recorded redone < <(python3 - "$work/opens.txt" "$checkpoint" <<'PY'
+import json, re, sys
+opened = set()
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r'openat\(AT_FDCWD, "([^"]*/source/[^"]*\.(?:jpg|png|webp))"', line)
+    if m:
+        opened.add(m.group(1).rsplit("/source/", 1)[1])
+recorded = set()
+for line in open(sys.argv[2], errors="replace"):
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        continue  # a torn last line: the restart cuts it off
+    item = entry.get("image") or entry.get("unreadable")
+    recorded.add(item["path"])
+print(len(opened), len(recorded), len(opened - recorded))
+PY
+)
+# The second run is killed in step H (final cleanup) once half the final captions are staged; the third finishes.
+"$SLUICE" run "$root" --once > "$work/second.log" 2>&1 &
+second=$!
+deadline=$(( $(date +%s) + 3600 ))
+staging=""
+while :; do
+  staging="$(ls -d "$root"/.sluice/jobs/*/work/final.staging 2>/dev/null | head -1 || true)"
+  if [ -n "$staging" ] && [ "$(find "$staging" -name '*.txt' | wc -l)" -ge $(( count / 2 )) ]; then break; fi
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "step H never staged half the captions" >&2; kill -9 "$second"; exit 1; }
+  kill -0 "$second" 2>/dev/null || { echo "sluice ended before the second kill; log:" >&2; tail "$work/second.log" >&2; exit 1; }
+  sleep 0.1
+done
+kill -9 "$second"
+wait "$second" || true
+staged=$(find "$staging" -type f ! -name '*.txt' ! -name '.*' | wc -l)  # images linked before the kill
+
+start=$(date +%s.%N)
+/usr/bin/time -f '%M' -o "$work/rss" "$SLUICE" run "$root" --once > "$work/restart.log" 2>&1
+end=$(date +%s.%N)
+kept=$(sed -n 's/.*final cleanup: [0-9]* images with captions (\([0-9]*\) kept.*/\1/p' "$work/restart.log" | head -1)
+kept="${kept:-0}"
+zip="$(ls "$root"/final/*.zip)"
+images=$(unzip -Z1 "$zip" | grep -ciE '\.(jpg|png|webp)$')
+unzip -tq "$zip" >/dev/null
+echo "kill -9 in step A at $recorded of $count images indexed: the first run had read $opened, so $redone were indexed" \
+  "again (index batch $batch)"
+echo "kill -9 in step H with $staged images staged: the restart kept $kept, so $(( staged - kept )) were redone" \
+  "(staging batch 1000); the last run took $(calc "f'{$end - $start:.1f}'") s, peak RSS $(( $(tail -1 "$work/rss") / 1024 )) MB;" \
+  "final zip $images images, unzip -t ok"
+rm -rf "$work"
+[ "$redone" -le "$batch" ] && [ $(( staged - kept )) -le 1000 ] && [ "$images" = "$count" ]
