@@ -111,7 +111,7 @@ let package = Package(
 
         // Benchmarks: each prints Sluice's figure beside a named peer's on the same input (release builds).
         .executableTarget(name: "bench-zip", dependencies: ["ZipArchive", "Imaging", "SystemIO"], path: "Benchmarks/bench-zip"),
-        .executableTarget(name: "bench-phash", dependencies: ["Imaging", "ResultMatching"], path: "Benchmarks/bench-phash"),
+        .executableTarget(name: "bench-phash", dependencies: ["Imaging", "ResultMatching"], path: "Benchmarks/bench-phash", exclude: ["run.sh"]),
         .executableTarget(
             name: "bench-normalize", dependencies: ["TagNormalization"], path: "Benchmarks/bench-normalize",
             exclude: ["peer_normalize.py", "generate_captions.py", "run.sh"]),
