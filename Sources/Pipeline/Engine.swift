@@ -4,6 +4,7 @@ import Hashing
 import Jobs
 import Logging
 import SystemIO
+import TagNormalization
 
 /// Drives every job of one root through its steps: adopts settled drops, applies markers and control requests,
 /// and runs steps until every job waits or is done. Files are the truth; the engine keeps no state of its own.
@@ -341,6 +342,9 @@ public final class Engine {
 struct FailingCaptionRules: CaptionRules {
     let error: String
     var resolvedPreset: String { "" }
-    func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String { throw StepFailure(error) }
+    func normalizeCaptions(
+        in folder: URL, paths: [String], backupDirectory: URL, load: @Sendable (String) throws -> Data?,
+        write: ([NormalizedCaption]) throws -> Void
+    ) throws -> String { throw StepFailure(error) }
     func finalCaption(_ text: String, file: String) throws -> String { throw StepFailure(error) }
 }

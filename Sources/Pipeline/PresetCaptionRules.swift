@@ -23,8 +23,14 @@ public struct PresetCaptionRules: CaptionRules {
 
     public var resolvedPreset: String { preset.resolvedJSON() }
 
-    public func normalizeDataset(at folder: URL, backupDirectory: URL) throws -> String {
-        let report = try DatasetNormalizer(preset: preset).normalizeFolder(at: folder, backupDirectory: backupDirectory, dryRun: false)
+    public func normalizeCaptions(
+        in folder: URL, paths: [String], backupDirectory: URL, load: @Sendable (String) throws -> Data?,
+        write: ([NormalizedCaption]) throws -> Void
+    ) throws -> String {
+        let root = folder.path
+        var report = try DatasetNormalizer(preset: preset).normalizeCaptions(
+            paths: paths, read: { try DatasetNormalizer.readCaptions($0, root: root, load: load) }, write: write)
+        if report.filesChanged > 0 { report.backupDirectory = backupDirectory.path }
         return report.summary()
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import SystemIO
 
 extension DatasetNormalizer {
@@ -13,57 +12,24 @@ extension DatasetNormalizer {
     public func normalizeFolder(at folder: URL, backupDirectory: URL, dryRun: Bool) throws -> NormalizationReport {
         let contents = try CaptionFolder(root: folder).scan()
         let root = folder.standardizedFileURL.path
-        let paths = contents.captions
-        let batches = stride(from: 0, to: paths.count, by: max(1, folderBatchSize)).map { $0..<min($0 + folderBatchSize, paths.count) }
-
-        var counts = KeyCounts()
-        for range in batches {
-            let captions = try Self.read(paths[range], root: root)
-            counts.add(Self.counts(of: prepare(captions.map(\.text))))
-        }
-
-        var report = NormalizationReport(presetName: preset.name)
-        var keysAfter: [String: Int] = [:]
         var writer = BackupWriter(root: root, backupDirectory: backupDirectory.standardizedFileURL.path, flush: flush)
-        for range in batches {
-            let batchPaths = Array(paths[range])
-            let captions = try Self.read(paths[range], root: root)
-            let texts = captions.map(\.text)
-            var chunks = prepare(texts)
-            let batch = finish(&chunks, paths: batchPaths, texts: texts, frequency: counts.frequency, captionCount: paths.count)
-            Self.add(batch, to: &report, keysAfter: &keysAfter, previewLimit: previewLimit)
-            guard !dryRun, !batch.changes.isEmpty else { continue }
-            let originals = Dictionary(uniqueKeysWithValues: zip(batchPaths, captions.map(\.data)))
-            try writer.write(batch.changes.map { ($0.path, originals[$0.path]!, batch.texts[$0.path]!) })
+        let read = { (paths: ArraySlice<String>) in
+            try Self.readCaptions(paths, root: root) { file throws(CaptionReadError) in
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CaptionReadError.unreadable(path: file, reason: "cannot open the file")
+                }
+                return data
+            }
         }
-        report.captionCount = paths.count
-        report.topTagsBefore = Self.top(counts.keysBefore)
-        report.topTagsAfter = Self.top(keysAfter)
+        var report = try normalizeCaptions(paths: contents.captions, read: read) { captions in
+            let changes = captions.compactMap { caption in caption.changedText.map { (path: caption.path, original: caption.original, text: $0) } }
+            guard !dryRun, !changes.isEmpty else { return }
+            try writer.write(changes)
+        }
         report.skippedFiles = contents.orphans
         report.isDryRun = dryRun
         if !dryRun, report.filesChanged > 0 { report.backupDirectory = backupDirectory.path }
         return report
-    }
-
-    /// Reads and decodes captions on every core.
-    static func read(_ paths: ArraySlice<String>, root: String) throws(CaptionReadError) -> [(data: Data, text: String)] {
-        let list = Array(paths)
-        let ranges = ParallelWork.ranges(total: list.count, pieces: ProcessInfo.processInfo.activeProcessorCount * 2, minimum: 128)
-        let read = ParallelWork.map(count: ranges.count) { index -> Result<[(data: Data, text: String)], CaptionReadError> in
-            Result { () throws(CaptionReadError) -> [(data: Data, text: String)] in
-                try ranges[index].map { position throws(CaptionReadError) in
-                    let file = root + "/" + list[position]
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw CaptionReadError.unreadable(path: file, reason: "cannot open the file")
-                    }
-                    return (data, try CaptionText.decode(data, path: file))
-                }
-            }
-        }
-        var captions: [(data: Data, text: String)] = []
-        captions.reserveCapacity(list.count)
-        for result in read { captions.append(contentsOf: try result.get()) }
-        return captions
     }
 
     /// Backs up and rewrites the changed captions of each batch. The least new inodes that keep the guarantees:
@@ -74,32 +40,20 @@ extension DatasetNormalizer {
         let root: String
         let backupDirectory: String
         let flush: DurableBatch.Flush
-        /// Backup folders made so far, so each is created (and its parents synced) once.
-        var madeFolders: Set<String> = []
+        /// The backup folders, each created (and its parents synced) once.
+        var folders: BackupFolders
 
         init(root: String, backupDirectory: String, flush: DurableBatch.Flush) {
             self.root = root
             self.backupDirectory = backupDirectory
             self.flush = flush
+            self.folders = BackupFolders(root: backupDirectory)
         }
 
         mutating func write(_ changes: [(path: String, original: Data, text: String)]) throws(CaptionWriteError) {
             // 1. Backups: folders first (serially, each once), then the links on every core.
-            var folders: Set<String> = []
-            for change in changes {
-                let folder = DurableBatch.folder(of: backupDirectory + "/" + change.path)
-                folders.insert(folder)
-                guard !madeFolders.contains(folder) else { continue }
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw .backupFailed(path: root + "/" + change.path, backup: folder, reason: "\(error)")
-                }
-                madeFolders.insert(folder)
-                var parent = DurableBatch.folder(of: folder)
-                let top = DurableBatch.folder(of: backupDirectory)
-                while parent.count >= top.count, folders.insert(parent).inserted { parent = DurableBatch.folder(of: parent) }
-            }
+            for change in changes { _ = try self.folders.prepare(change.path, caption: root + "/" + change.path) }
+            let folders = self.folders.takeTouched()
             let ranges = ParallelWork.ranges(total: changes.count, pieces: ProcessInfo.processInfo.activeProcessorCount * 2, minimum: 64)
             let backupResults = ParallelWork.map(count: ranges.count) { index -> Result<[String], CaptionWriteError> in
                 var linked: [String] = []
@@ -107,7 +61,7 @@ extension DatasetNormalizer {
                     let caption = root + "/" + change.path
                     let backup = backupDirectory + "/" + change.path
                     do {
-                        if try Self.backUp(caption: caption, original: change.original, to: backup) { linked.append(caption) }
+                        if try CaptionBackup.keep(caption, original: change.original, at: backup) { linked.append(caption) }
                     } catch {
                         return .failure(.backupFailed(path: caption, backup: backup, reason: "\(error)"))
                     }
@@ -127,20 +81,6 @@ extension DatasetNormalizer {
             let outcomes = DurableBatch(flush: flush).write(writes, flushingAlso: linkedCaptions, syncingFirst: folders)
             if let index = outcomes.firstIndex(where: { $0 != nil }) {
                 throw .writeFailed(path: writes[index].path, backupDirectory: backupDirectory, reason: "\(outcomes[index]!)")
-            }
-        }
-
-        /// Backs up one caption; returns whether it made a hard link (whose shared data the batch must flush).
-        /// Where links are impossible (another file system, FAT, SMB) the bytes are written atomically instead.
-        /// An existing backup is never overwritten: after an interrupted run it holds the older original.
-        static func backUp(caption: String, original: Data, to backup: String) throws -> Bool {
-            do {
-                try retryOnInterrupt("link", path: backup) { Glibc.link(caption, backup) }
-                return true
-            } catch {
-                if error.errno == EEXIST || FileManager.default.fileExists(atPath: backup) { return false }
-                try FileOperations.writeAtomically(original, to: URL(fileURLWithPath: backup))
-                return false
             }
         }
     }
