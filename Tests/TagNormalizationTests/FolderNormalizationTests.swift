@@ -119,4 +119,34 @@ import Testing
         for (path, text) in expected.texts { #expect(try folder.read(path) == text) }
         #expect(try folder.read("0/0.txt") == "1girl, smile, #optional, tree")
     }
+
+    @Test func streamedBatchesGiveTheWholeDatasetsResultAndSkipMissingCaptions() throws {
+        var captions: [String: String] = [:]
+        for index in 0..<600 {
+            captions[String(format: "%04d.txt", index)] = index % 50 == 0 ? "highres, smile, 1girl, tree" : "1girl, smile, #optional, power lines"
+        }
+        let paths = (captions.keys.sorted() + ["missing.txt"]).sorted()
+        let preset = try rulesPreset { $0.background.minSharePercent = 5 }
+        var normalizer = DatasetNormalizer(preset: preset)
+        normalizer.folderBatchSize = 64
+        var written: [NormalizedCaption] = []
+        var batches = 0
+        let report = try normalizer.normalizeCaptions(
+            paths: paths,
+            read: { slice in slice.map { path in captions[path].map { (data: Data($0.utf8), text: $0) } } },
+            write: { batch in
+                batches += 1
+                written.append(contentsOf: batch)
+            })
+        let expected = DatasetNormalizer(preset: preset).normalize(captions)
+        #expect(report == expected.report)
+        #expect(batches == 10, "600 captions and one missing, 64 at a time")
+        #expect(written.map(\.path) == captions.keys.sorted(), "every present caption once, in order")
+        for caption in written {
+            #expect(caption.original == Data(captions[caption.path]!.utf8))
+            #expect(String(decoding: caption.normalizedBytes, as: UTF8.self) == expected.texts[caption.path])
+            #expect((caption.changedText != nil) == expected.changes.contains { $0.path == caption.path })
+        }
+        #expect(written.contains { $0.changedText == nil } && written.contains { $0.changedText != nil })
+    }
 }
