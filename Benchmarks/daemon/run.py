@@ -16,23 +16,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
-import struct
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from benchkit import png, start, stop_started  # noqa: E402
 
 SETTLE_MS = 500
 IDLE_SECONDS = int(os.environ.get("IDLE_SECONDS", "60"))
-
-
-def png(seed: int) -> bytes:
-    raw = bytearray()
-    for y in range(32):
-        raw.append(0)
-        for x in range(32):
-            raw += bytes(((x * 7 + seed) & 255, (y * 3) & 255, (x ^ y ^ seed) & 255))
-    raw = bytes(raw)
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 32, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -40,29 +29,6 @@ def cpu_seconds(pid: int) -> float:
         fields = handle.read().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks
-
-
-# Every process this script starts, so the end can stop exactly those (by pid) and nothing else on the machine.
-STARTED: list = []
-
-
-def start(arguments, **options) -> subprocess.Popen:
-    process = subprocess.Popen(arguments, **options)
-    STARTED.append(process)
-    return process
-
-
-def stop_started() -> None:
-    """SIGTERM each process this script started that still runs, then SIGKILL it after 10 s."""
-    for process in STARTED:
-        if process.poll() is None:
-            process.terminate()
-    for process in STARTED:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def main() -> None:
@@ -92,7 +58,7 @@ def main() -> None:
         os.makedirs(staging)
         for index in range(3):
             with open(os.path.join(staging, f"img{index}.png"), "wb") as handle:
-                handle.write(png(drop * 10 + index))
+                handle.write(png(drop * 10 + index, size=32))
         before = set(os.listdir(jobs)) if os.path.isdir(jobs) else set()
         os.rename(staging, os.path.join(root, "inbox", f"drop{drop}"))
         settled_at = time.monotonic() + SETTLE_MS / 1000

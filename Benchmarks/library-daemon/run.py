@@ -19,28 +19,17 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from benchkit import png, start, stop_started  # noqa: E402
 
 SHORT_LIMIT = 4
 WINDOW = 30.0
-
-
-def png(seed: int, size: int = 48) -> bytes:
-    raw = bytearray()
-    for y in range(size):
-        raw.append(0)
-        for x in range(size):
-            raw += bytes(((x * 7 + seed) & 255, (y * 3 + (seed >> 8)) & 255, (x ^ y ^ seed) & 255))
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
 
 
 SAUCE_SHORT_HTML = ("<strong>Search Rate Too High.</strong><br /><br />Your IP/account has exceeded the basic 30 second "
@@ -130,26 +119,6 @@ class Fakes:
                 "  saucenao: {endpoint: \"%s/saucenao\", api_key: \"k\"}\n"
                 "  danbooru: {endpoint: \"%s/danbooru\", login: \"l\", api_key: \"k\"}\n"
                 "  iqdb: {endpoint: \"%s/iqdb\"}\n  gelbooru: {endpoint: \"%s/gelbooru\"}\n") % (batch_size, base, base, base, base)
-
-
-STARTED = []
-
-
-def start(arguments, **options):
-    process = subprocess.Popen(arguments, **options)
-    STARTED.append(process)
-    return process
-
-
-def stop_started():
-    for process in STARTED:
-        if process.poll() is None:
-            process.terminate()
-    for process in STARTED:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def library_root(sluice, base, fakes, batch_size):
