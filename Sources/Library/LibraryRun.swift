@@ -234,8 +234,16 @@ public final class LibraryRun {
             case .organize: try organize(due)
             case .sync: break
             }
-            progress?(counters.line(elapsed: Date().timeIntervalSince(started)))
+            progress?(stageLine() + "\n" + counters.line(elapsed: Date().timeIntervalSince(started)))
         }
+    }
+
+    /// `scan 300/300 · lookup 120/300 · …`: per stage this run goes through, the images past it, of the drop's images.
+    private func stageLine() -> String {
+        let images = checkpoint.images.values.map(\.summary)
+        return LibraryStage.allCases.filter { options.runs($0) }.map { stage in
+            "\(stage.rawValue) \(images.count { $0.nextStage.map { $0 > stage } ?? true })/\(images.count)"
+        }.joined(separator: " · ")
     }
 
     private func save(_ record: ImageRecord) throws {
