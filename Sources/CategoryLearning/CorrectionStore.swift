@@ -3,7 +3,7 @@ import SQLiteStorage
 
 /// The corrections the user taught and where each placed image is now, in `.sluice/learning.sqlite`.
 public final class CorrectionStore: @unchecked Sendable {
-    // @unchecked Sendable: the one SQLite connection is only touched while `lock` is held.
+    // Safe as @unchecked Sendable: the one SQLite connection is only touched while `lock` is held.
     public let path: String
     private let database: SQLiteDatabase
     private let lock = NSLock()

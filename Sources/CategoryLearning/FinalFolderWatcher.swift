@@ -7,7 +7,7 @@ import SystemIO
 /// a folder made a moment earlier is not missed; a sidecar left behind follows its image after a short grace (the
 /// user may be moving it in the same `mv`); when the kernel's queue overflows, final/ is compared by content hash.
 public final class FinalFolderWatcher: @unchecked Sendable {
-    // @unchecked Sendable: the watch map, the pairer and the pending sidecars are touched only by the loop thread
+    // Safe as @unchecked Sendable: the watch map, the pairer and the pending sidecars are touched only by the loop thread
     // (and by `start()` before that thread exists); other threads only call `stop()`, which takes `stopLock`.
     public static let maximumDepth = 32
     public static let maximumFolders = 100_000

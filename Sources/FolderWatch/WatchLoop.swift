@@ -7,6 +7,8 @@ import SystemIO
 /// Set up on the caller's thread in `init`, then touched only by the watching thread in `run()`;
 /// `requestStop()` is the one method other threads call.
 final class WatchLoop: @unchecked Sendable {
+    // Safe: one thread at a time owns the state (the caller's in `init`, then the watching thread's in `run()`);
+    // `requestStop()`, the one call from other threads, only sets an atomic flag and wakes the poll.
     /// A watched directory, as its root's index and its path relative to that root ("" for the root).
     private struct Location: Hashable {
         let root: Int

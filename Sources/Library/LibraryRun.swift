@@ -240,9 +240,9 @@ public final class LibraryRun {
 
     /// `scan 300/300 · lookup 120/300 · …`: per stage this run goes through, the images past it, of the drop's images.
     private func stageLine() -> String {
-        let images = checkpoint.images.values.map(\.summary)
+        let images = checkpoint.images.values
         return LibraryStage.allCases.filter { options.runs($0) }.map { stage in
-            "\(stage.rawValue) \(images.count { $0.nextStage.map { $0 > stage } ?? true })/\(images.count)"
+            "\(stage.rawValue) \(images.count { $0.summary.nextStage.map { $0 > stage } ?? true })/\(images.count)"
         }.joined(separator: " · ")
     }
 

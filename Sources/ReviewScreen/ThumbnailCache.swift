@@ -6,7 +6,7 @@ import TerminalUI
 
 /// Decodes and encodes thumbnails off the key-handling thread, keeping the current and the next images ready.
 ///
-/// `@unchecked Sendable`: the dictionary and the in-flight set are only touched under `lock`; work items capture
+/// Safe as `@unchecked Sendable`: the dictionary and the in-flight set are only touched under `lock`; work items capture
 /// nothing mutable besides them.
 public final class ThumbnailCache: @unchecked Sendable {
     public struct Key: Hashable, Sendable {
