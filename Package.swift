@@ -21,7 +21,7 @@ let package = Package(
         // module importing the shim that inlines Foundation's `Data.init` ("reference to top-level declaration
         // 'memset' broken by a context change"). Use initializers such as `= {0}` instead.
         .systemLibrary(name: "CLinux"),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev", "libdeflate-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SystemIO", dependencies: ["CLinux"]),
         // SHA-256 and MD5 of files, through libcrypto.
         .target(name: "Hashing", dependencies: ["CCrypto", "SystemIO"]),
-        // Zip writing (stored/deflated, zlib crc32, SHA-256 of each entry while it streams) and safe reading of
+        // Zip writing (stored/deflated, libdeflate crc32, SHA-256 of each entry while it streams) and safe reading of
         // untrusted archives.
         .target(name: "ZipArchive", dependencies: ["CZlib", "SystemIO", "Hashing"]),
         // Image headers, decoding, EXIF orientation and perceptual hashes. Always optimized: its pixel loops run

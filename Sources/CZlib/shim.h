@@ -1,6 +1,7 @@
 #ifndef CZlib_SHIM_H
 #define CZlib_SHIM_H
 #include <zlib.h>
+#include <libdeflate.h>
 
 /// deflateInit2 is a macro; this starts a raw deflate stream (no zlib header), as zip entries store it.
 static inline int sluice_deflate_init_raw(z_stream *stream, int level) {

@@ -18,10 +18,13 @@ struct FinalZipStep: PipelineStep {
         let manifestURL = context.layout.final.appendingPathComponent(Self.manifestName(forZip: name))
         let files = try DatasetFiles.files(in: context.folder.finalStage, recursive: true)
         let prefix = context.config.final.layout == .kohya ? "\(context.config.final.repeats)_\(job.dataset)/" : ""
+        // Images that are still the files step A hashed keep its SHA-256: the zip writer does not hash them again.
+        let indexed = context.index.map { IndexedDigests(index: $0, source: context.folder.source, finalStage: context.folder.finalStage) }
         let entries = files.map { path in
-            ZipWriter.Entry(
+            let isImage = DatasetFiles.isImage(path)
+            return ZipWriter.Entry(
                 sourcePath: context.folder.finalStage.path + "/" + path, name: prefix + path,
-                compression: DatasetFiles.isImage(path) ? .stored : .deflated)
+                compression: isImage ? .stored : .deflated, knownSHA256: isImage ? indexed?.sha256(of: path) : nil)
         }
 
         var written: [ZipWriter.Written]?
@@ -113,7 +116,7 @@ struct FinalManifest: Codable {
                 return Entry(name: entry.name, size: Int(written[position].size), sha256: sha256)
             }
             let size = (try FileManager.default.attributesOfItem(atPath: entry.sourcePath)[.size] as? NSNumber)?.intValue ?? 0
-            return Entry(name: entry.name, size: size, sha256: try FileDigest.hex(of: entry.sourcePath))
+            return Entry(name: entry.name, size: size, sha256: try entry.knownSHA256 ?? FileDigest.hex(of: entry.sourcePath))
         }
         let images = entries.filter { DatasetFiles.isImage($0.name) }.count
         return FinalManifest(

@@ -5,10 +5,18 @@ import SystemIO
 final class RawFile {
     let path: String
     private(set) var fd: Int32
+    /// For a file created for writing: bytes written since its disk writeback was last started.
+    private var sinceWriteback = 0
+    private let startsWriteback: Bool
 
-    private init(path: String, fd: Int32) {
+    /// Bytes written between two starts of writeback (`FileOperations.startWriteback`), so a large archive reaches
+    /// the disk while it is being written rather than all at once in `sync()`.
+    static let writebackInterval = 16 << 20
+
+    private init(path: String, fd: Int32, startsWriteback: Bool = false) {
         self.path = path
         self.fd = fd
+        self.startsWriteback = startsWriteback
     }
 
     deinit {
@@ -22,13 +30,13 @@ final class RawFile {
     /// Creates (or truncates) a file for writing.
     static func create(_ path: String, exclusive: Bool = false, mode: mode_t = 0o644) throws(ZipError) -> RawFile {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL | O_NOFOLLOW : O_TRUNC)
-        return try open(path, flags: flags, mode: mode)
+        return try open(path, flags: flags, mode: mode, startsWriteback: true)
     }
 
-    private static func open(_ path: String, flags: Int32, mode: mode_t) throws(ZipError) -> RawFile {
+    private static func open(_ path: String, flags: Int32, mode: mode_t, startsWriteback: Bool = false) throws(ZipError) -> RawFile {
         do {
             let fd = try retryOnInterrupt("open", path: path) { Glibc.open(path, flags, mode) }
-            return RawFile(path: path, fd: fd)
+            return RawFile(path: path, fd: fd, startsWriteback: startsWriteback)
         } catch {
             throw .io(file: path, detail: error.description)
         }
@@ -89,6 +97,12 @@ final class RawFile {
             } catch {
                 throw .io(file: path, detail: error.description)
             }
+        }
+        guard startsWriteback else { return }
+        sinceWriteback += done
+        if sinceWriteback >= Self.writebackInterval {
+            FileOperations.startWriteback(fd: fd)
+            sinceWriteback = 0
         }
     }
 

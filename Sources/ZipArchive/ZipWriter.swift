@@ -18,11 +18,15 @@ public final class ZipWriter {
         public var sourcePath: String
         public var name: String
         public var compression: ZipCompression
+        /// The SHA-256 (lowercase hex) of the source's bytes when the caller already knows it (for a file it hashed
+        /// before and knows unchanged since); a writer made with `computesSHA256` reports it instead of hashing again.
+        public var knownSHA256: String?
 
-        public init(sourcePath: String, name: String, compression: ZipCompression) {
+        public init(sourcePath: String, name: String, compression: ZipCompression, knownSHA256: String? = nil) {
             self.sourcePath = sourcePath
             self.name = name
             self.compression = compression
+            self.knownSHA256 = knownSHA256
         }
     }
 
@@ -216,7 +220,10 @@ public final class ZipWriter {
         guard bytes.count == count, grew.isEmpty else {
             throw .io(file: entry.sourcePath, detail: "the file changed size while it was being zipped")
         }
-        return .ready(prepare(bytes: bytes, name: entry.name, compression: entry.compression, sha256: sha256))
+        var prepared = prepare(
+            bytes: bytes, name: entry.name, compression: entry.compression, sha256: sha256 && entry.knownSHA256 == nil)
+        if sha256, let known = entry.knownSHA256 { prepared.sha256 = known }
+        return .ready(prepared)
     }
 
     static func prepare(bytes: [UInt8], name: String, compression: ZipCompression, sha256: Bool) -> Prepared {
@@ -267,7 +274,7 @@ public final class ZipWriter {
         var readTotal: UInt64 = 0
         let dataStart = offset
         let deflater = entry.compression == .deflated ? Deflater() : nil
-        let digest = computesSHA256 ? StreamingDigest(.sha256) : nil
+        let digest = computesSHA256 && entry.knownSHA256 == nil ? StreamingDigest(.sha256) : nil
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.writeBufferSize, alignment: 16)
         defer { chunk.deallocate() }
         while true {
@@ -303,7 +310,9 @@ public final class ZipWriter {
             try file.write(patch.bytes, at: record.localHeaderOffset + 18)
         }
         records.append(record)
-        return Written(name: entry.name, size: readTotal, crc32: crc, sha256: digest?.finishHex())
+        return Written(
+            name: entry.name, size: readTotal, crc32: crc,
+            sha256: computesSHA256 ? entry.knownSHA256 ?? digest?.finishHex() : nil)
     }
 
     private func localHeader(for record: ZipCentralRecord, zip64Sizes: Bool) -> [UInt8] {

@@ -1,11 +1,13 @@
 import CZlib
 
-/// zlib's CRC-32, raw deflate and raw inflate behind a safe API; the only file here that touches zlib's pointers.
+/// CRC-32 (libdeflate's), raw deflate and raw inflate (zlib's) behind a safe API; the only file here that touches
+/// their pointers.
 enum Zlib {
-    /// Continues a CRC-32 over `bytes` with zlib's table-driven implementation.
+    /// Continues a CRC-32 over `bytes`: libdeflate's carry-less-multiply version, about three times zlib's table-driven
+    /// one on this machine (5.5 against 1.8 GB/s), and the same value.
     static func crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-        return UInt32(truncatingIfNeeded: crc32_z(UInt(crc), base.assumingMemoryBound(to: Bytef.self), bytes.count))
+        return libdeflate_crc32(crc, base, bytes.count)
     }
 
     /// The CRC-32 of a whole byte array.

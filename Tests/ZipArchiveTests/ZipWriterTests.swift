@@ -141,6 +141,27 @@ struct ZipWriterTests {
         #expect(reader.entries.map(\.crc32) == (written + [single, data]).map(\.crc32))
     }
 
+    /// A digest the caller already knows is reported as given, for whole and streamed files, and the entry's bytes
+    /// and CRC are still those read from disk.
+    @Test func knownDigestsAreReportedWithoutHashingAgain() throws {
+        let folder = try TemporaryFolder()
+        let small = try folder.write("small.png", noise(count: 70_000, seed: 10))
+        let big = try folder.write("big.bin", noise(count: 3_000_001, seed: 11))
+        let known = String(repeating: "ab", count: 32)
+        let writer = try ZipWriter(path: folder.file("k.zip"), timestamp: timestamp, computesSHA256: true)
+        writer.wholeFileLimit = 1 << 20
+        let written = try writer.addFiles([
+            .init(sourcePath: small, name: "small.png", compression: .stored, knownSHA256: known),
+            .init(sourcePath: big, name: "big.bin", compression: .stored, knownSHA256: known),
+            .init(sourcePath: small, name: "hashed.png", compression: .stored),
+        ])
+        try writer.finish()
+        #expect(written.map(\.sha256) == [known, known, try FileDigest.hex(of: small)])
+        #expect(try runTool("unzip", ["-tq", folder.file("k.zip")]).status == 0)
+        let reader = try ZipReader(path: folder.file("k.zip"))
+        #expect(try reader.contents(of: reader.entries[1]) == (try folder.contents(of: "big.bin")))
+    }
+
     @Test func digestsAreLeftOutUnlessAsked() throws {
         let folder = try TemporaryFolder()
         let source = try folder.write("a.png", noise(count: 1_000, seed: 9))
