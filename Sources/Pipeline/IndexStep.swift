@@ -24,20 +24,24 @@ struct IndexStep: PipelineStep {
         let pending = paths.filter { !seen.contains($0) }
         var indexedBytes: Int64 = 0
         context.progress(seen.count, paths.count)
-        for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
-            if context.isCancelled() { throw StepInterrupted() }
-            let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
+        // Both cores inspect images without waiting at batch boundaries; this thread appends what they finished to
+        // the checkpoint, about half a batch at a time, while they go on. At most `batchSize` images are ever
+        // started and not yet recorded: a kill redoes at most one batch.
+        let source = context.folder.source, maxPixels = context.config.index.maxPixels, inspect = inspect
+        let finishedAll = try StreamingBatches.run(
+            pending, workers: ProcessInfo.processInfo.activeProcessorCount, window: batchSize,
+            transform: { path in Self.inspectOne(path, in: source, maxPixels: maxPixels, inspect: inspect) },
+            isCancelled: context.isCancelled
+        ) { finished in
             let recorded = (images: index.images.count, unreadable: index.unreadable.count)
-            // Hashing and decoding are independent per image: both cores share each batch.
-            let results = ConcurrentMap.map(batch) { path in inspectOne(path, in: context.folder.source, maxPixels: context.config.index.maxPixels) }
-            for (path, result) in zip(batch, results) {
+            for (path, result) in finished {
                 switch result {
                 case .success(let image):
                     index.images.append(image)
                     indexedBytes += Int64(image.size)
                 case .failure(let error):
                     index.unreadable.append(DatasetIndex.Unreadable(path: path, reason: "\(error)"))
-                    job.record(.error, "unreadable image \(LogSafeName.escaped(context.folder.source.appendingPathComponent(path).path)): \(LogSafeName.escaped("\(error)"))", at: context.now())
+                    job.record(.error, "unreadable image \(LogSafeName.escaped(source.appendingPathComponent(path).path)): \(LogSafeName.escaped("\(error)"))", at: context.now())
                 }
                 seen.insert(path)
             }
@@ -45,6 +49,7 @@ struct IndexStep: PipelineStep {
             try checkpoint.append(images: index.images[recorded.images...], unreadable: index.unreadable[recorded.unreadable...])
             CrashPoint.check("index:batch")
         }
+        if !finishedAll { throw StepInterrupted() }
         guard !index.images.isEmpty else {
             return .fail("no readable images in \(context.layout.root.appendingPathComponent(job.origin).path): \(index.unreadable.count) could not be read")
         }
@@ -64,7 +69,9 @@ struct IndexStep: PipelineStep {
         return .success
     }
 
-    private func inspectOne(_ path: String, in source: URL, maxPixels: Int) -> Result<DatasetIndex.Image, Error> {
+    private static func inspectOne(
+        _ path: String, in source: URL, maxPixels: Int, inspect: (String) throws -> ImageFacts
+    ) -> Result<DatasetIndex.Image, Error> {
         let file = source.path + "/" + path
         return Result {
             try IndexAdmission.checkPixels(file, maxPixels: maxPixels)
