@@ -12,7 +12,11 @@ import ResultMatching
 
 let dataRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent(".data").path
-let dataset = dataRoot + "/phash-dataset"
+/// BENCH_PHASH_DATASET=folder hashes the JPEG/PNG/WebP files of that folder instead of the generated set (e.g. the
+/// end-to-end benchmark's images, whose PNGs are Paeth-filtered as Pillow writes them).
+let customDataset = ProcessInfo.processInfo.environment["BENCH_PHASH_DATASET"]
+let dataset = customDataset ?? dataRoot + "/phash-dataset"
+let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
 let imageCount = 300
 let fileManager = FileManager.default
 
@@ -54,7 +58,7 @@ final class Ledger: @unchecked Sendable {
 
 func ensureDataset() throws -> [String] {
     let marker = dataset + "/.complete"
-    if !fileManager.fileExists(atPath: marker) {
+    if customDataset == nil, !fileManager.fileExists(atPath: marker) {
         try? fileManager.removeItem(atPath: dataset)
         try fileManager.createDirectory(atPath: dataset, withIntermediateDirectories: true)
         print("generating \(imageCount) images in \(dataset) …")
@@ -70,7 +74,8 @@ func ensureDataset() throws -> [String] {
         }
         fileManager.createFile(atPath: marker, contents: Data())
     }
-    return try fileManager.contentsOfDirectory(atPath: dataset).filter { !$0.hasPrefix(".") }.sorted()
+    return try fileManager.contentsOfDirectory(atPath: dataset)
+        .filter { !$0.hasPrefix(".") && imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
 }
 
 /// Hashes every file with `threads` workers; returns wall seconds and the ledger.
@@ -103,7 +108,7 @@ func runPython() throws -> (Double, Double, [Substring]) {
         from PIL import Image
         import imagehash
         folder = sys.argv[1]
-        names = sorted(n for n in os.listdir(folder) if not n.startswith('.'))
+        names = sorted(n for n in os.listdir(folder) if not n.startswith('.') and n.lower().rsplit('.', 1)[-1] in ('jpg', 'jpeg', 'png', 'webp'))
         start, cpu = time.perf_counter(), time.process_time()
         out = [(n, str(imagehash.phash(Image.open(os.path.join(folder, n))))) for n in names]
         print(time.perf_counter() - start, time.process_time() - cpu)

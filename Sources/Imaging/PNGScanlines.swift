@@ -88,19 +88,34 @@ enum PNGScanlines {
         _ body: (UnsafeMutableBufferPointer<UInt8>, Int, PNGPass) -> Void
     ) -> UInt8? {
         let stride = layout.filterStride
-        let zeros = [UInt8](repeating: 0, count: layout.rowBytes(pixels: layout.width))
+        // One spare byte: a pass's first row reads a byte past the row above (see `PNGUnfilter.paethRGBPair`).
+        let zeros = [UInt8](repeating: 0, count: layout.rowBytes(pixels: layout.width) + 1)
+        let isRGB8 = stride == 3 && layout.bitDepth == 8
         return zeros.withUnsafeBufferPointer { zeroBuffer -> UInt8? in
             var offset = 0
             for pass in layout.passes {
                 let rowBytes = layout.rowBytes(pixels: pass.width)
                 var up = zeroBuffer.baseAddress!
-                for j in 0..<pass.height {
+                var j = 0
+                while j < pass.height {
                     let filter = raw[offset]
                     let row = raw.baseAddress! + offset + 1
+                    // Two Paeth RGB rows in a row (the usual choice of encoders for photos and art) go as a pair.
+                    if isRGB8 && filter == 4 && pass.width > 0 && j + 1 < pass.height && raw[offset + rowBytes + 1] == 4 {
+                        let next = row + rowBytes + 1
+                        PNGUnfilter.paethRGBPair(row, next, up: up, pixels: pass.width)
+                        body(UnsafeMutableBufferPointer(start: row, count: rowBytes), pass.y0 + j * pass.dy, pass)
+                        body(UnsafeMutableBufferPointer(start: next, count: rowBytes), pass.y0 + (j + 1) * pass.dy, pass)
+                        up = UnsafePointer(next)
+                        offset += 2 * (rowBytes + 1)
+                        j += 2
+                        continue
+                    }
                     guard PNGUnfilter.row(row, up: up, filter: filter, count: rowBytes, stride: stride) else { return filter }
                     body(UnsafeMutableBufferPointer(start: row, count: rowBytes), pass.y0 + j * pass.dy, pass)
                     up = UnsafePointer(row)
                     offset += rowBytes + 1
+                    j += 1
                 }
             }
             return nil

@@ -29,6 +29,8 @@ struct PNGTestEncoder {
     let interlaced: Bool
     /// RGB triples for palette images.
     var palette: [UInt8] = []
+    /// Each row's filter type by its number in the data (all passes counted); cycles through all five by default.
+    var filterOfRow: @Sendable (Int) -> UInt8 = { UInt8($0 % 5) }
 
     /// The file for pixels whose samples (`kind.samples` values below 2^depth each) `sample(x, y)` gives.
     func encode(_ sample: (Int, Int) -> [Int]) throws -> [UInt8] {
@@ -64,7 +66,7 @@ struct PNGTestEncoder {
                         }
                     }
                 }
-                let filter = UInt8(rowNumber % 5)
+                let filter = filterOfRow(rowNumber)
                 rowNumber += 1
                 filtered.append(filter)
                 filtered += Self.filter(row, previous: previous, type: filter, stride: filterStride)
@@ -99,12 +101,16 @@ struct PNGTestPicture {
     /// The same pixels as 8-bit RGB (alpha, bit depth and palette resolved), for libpng cross-checks.
     let rgb: PixelImage
 
-    init(kind: PNGKind, width: Int, height: Int, interlaced: Bool, seed: UInt64 = 17) throws {
+    init(
+        kind: PNGKind, width: Int, height: Int, interlaced: Bool, seed: UInt64 = 17,
+        filterOfRow: @escaping @Sendable (Int) -> UInt8 = { UInt8($0 % 5) }
+    ) throws {
         let color = PixelImage.pattern(width: width, height: height, seed: seed)
         // A 256-colour palette: a ramp through the colour cube, so neighbouring indices look alike.
         var palette: [UInt8] = []
         for i in 0..<256 { palette += [UInt8(i), UInt8(i * 7 % 256), UInt8(255 - i)] }
         var encoder = PNGTestEncoder(kind: kind, width: width, height: height, interlaced: interlaced)
+        encoder.filterOfRow = filterOfRow
         let paletteSize = 1 << kind.depth
         if kind.colorType == 3 { encoder.palette = Array(palette.prefix(paletteSize * 3)) }
         let maximum = (1 << kind.depth) - 1
@@ -157,6 +163,21 @@ struct PNGReducedDecodingTests {
     func testEncoderAgreesWithLibpng(kind: PNGKind, interlaced: Bool) throws {
         let picture = try PNGTestPicture(kind: kind, width: 37, height: 23, interlaced: interlaced)
         #expect(try ImageDecoder.decode(picture.bytes, source: "k.png", layout: .rgb) == picture.rgb)
+    }
+
+    /// Runs of Paeth rows in RGB (decoded two rows at a time) next to other filters: odd and even runs, one-pixel
+    /// and ragged widths, plain and Adam7; the luma is exact.
+    @Test(arguments: [(1, 1), (1, 4), (2, 2), (3, 5), (37, 23), (64, 9)], [false, true])
+    func paethRowPairsDecodeExactly(size: (width: Int, height: Int), interlaced: Bool) throws {
+        let (width, height) = size
+        let rgb8 = PNGKind(colorType: 2, depth: 8)
+        // All Paeth; then runs of 1, 2 and 3 Paeth rows between Sub and Up rows.
+        let patterns: [@Sendable (Int) -> UInt8] = [{ _ in 4 }, { [4, 1, 4, 4, 2, 4, 4, 4, 0][$0 % 9] }]
+        for pattern in patterns {
+            let picture = try PNGTestPicture(kind: rgb8, width: width, height: height, interlaced: interlaced, seed: 9, filterOfRow: pattern)
+            #expect(try Codecs.decodePNGLuma(picture.bytes, source: "p.png") == picture.luma)
+            #expect(try ImageDecoder.decode(picture.bytes, source: "p.png", layout: .rgb) == picture.rgb, "the test file itself, read by libpng")
+        }
     }
 
     /// A tiny image leaves some Adam7 passes empty; those have no rows in the data at all.
