@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# kill -9 during the index step (A) of a large dataset job, a restart killed again during the final cleanup (H), then
-# a last run: counts the work each restart redid (the goal is at most one batch: `index.batch_size`, 100 by default,
-# for A; the staging writer's 1,000 for H) and reports the last run's wall time and peak RSS.
+# kill -9 during the index step (A) of a large dataset job, a restart killed again during the final cleanup (H), a
+# third run killed during the final zip (I), then a last run: counts the work each restart redid (the goal is at most
+# one batch: `index.batch_size`, 100 by default, for A; the staging writer's 1,000 for H; the zip step's chunk of 500
+# entries for I) and reports the last run's wall time and peak RSS.
 #
 #   Benchmarks/end-to-end/kill-restart.sh [COUNT] [FRACTION]   (default 100000 small images, killed at 0.3 indexed)
 #   SLUICE=path uses that binary instead of a release build; BENCH_DATA=folder keeps the generated data there.
@@ -9,7 +10,9 @@
 # The first run is traced (`strace -e openat`) to learn which images it read before the kill; the job's append-only
 # index checkpoint (index.partial.jsonl) says which it recorded; the restart reads every image not recorded, so
 # redone = read by the first run but not recorded. For H, the images linked into the staging folder at the kill
-# against the pairs the restart says it kept. Exits non-zero when more than one batch was redone or the final zip is not whole.
+# against the pairs the restart says it kept. For I, the entries found in the partial zip past the length its
+# checkpoint (final-zip.partial.jsonl) recorded: the restart resumes at the recorded entry and writes those again.
+# Exits non-zero when more than one batch was redone or the final zip is not whole.
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 count="${1:-100000}"
@@ -72,18 +75,61 @@ kill -9 "$second"
 wait "$second" || true
 staged=$(find "$staging" -type f ! -name '*.txt' ! -name '.*' | wc -l)  # images linked before the kill
 
+# The third run finishes H and is killed in step I (final zip) once half the entries are recorded in its checkpoint.
+"$SLUICE" run "$root" --once > "$work/third.log" 2>&1 &
+third=$!
+deadline=$(( $(date +%s) + 3600 ))
+zip_checkpoint=""
+while :; do
+  zip_checkpoint="$(ls "$root"/.sluice/jobs/*/final-zip.partial.jsonl 2>/dev/null | head -1 || true)"
+  # One line per chunk of 500 entries after the header; a job has about two entries (image, caption) per image.
+  if [ -n "$zip_checkpoint" ] && [ "$(wc -l < "$zip_checkpoint")" -gt $(( count / 500 )) ]; then break; fi
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "step I never recorded half the entries" >&2; kill -9 "$third"; exit 1; }
+  kill -0 "$third" 2>/dev/null || { echo "sluice ended before the third kill; log:" >&2; tail "$work/third.log" >&2; exit 1; }
+  sleep 0.1
+done
+kill -9 "$third"
+wait "$third" || true
+# Entries recorded, and entries (whole or begun) in the partial past the recorded length: the restart writes those again.
+read -r zip_recorded zip_redone < <(python3 - "$zip_checkpoint" "$root/final" <<'PY'
+import glob, json, struct, sys
+recorded, offset = 0, 0
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        chunk = json.loads(line).get("chunk")
+    except ValueError:
+        break  # a torn last line: the restart cuts it off
+    if chunk:
+        recorded += len(chunk["written"])
+        offset = chunk["offset"]
+data = open(glob.glob(sys.argv[2] + "/.*.zip.partial")[0], "rb").read()
+begun, at = 0, offset
+while at + 30 <= len(data) and data[at:at + 4] == b"PK\x03\x04":
+    size, _, name, extra = struct.unpack("<IIHH", data[at + 18:at + 30])
+    begun += 1
+    at += 30 + name + extra + size
+if at < len(data) and at + 30 > len(data):
+    begun += 1  # a header cut off by the kill
+print(recorded, begun)
+PY
+)
+
 start=$(date +%s.%N)
 /usr/bin/time -f '%M' -o "$work/rss" "$SLUICE" run "$root" --once > "$work/restart.log" 2>&1
 end=$(date +%s.%N)
-kept=$(sed -n 's/.*final cleanup: [0-9]* images with captions (\([0-9]*\) kept.*/\1/p' "$work/restart.log" | head -1)
+kept=$(sed -n 's/.*final cleanup: [0-9]* images with captions (\([0-9]*\) kept.*/\1/p' "$work/third.log" | head -1)
 kept="${kept:-0}"
 zip="$(ls "$root"/final/*.zip)"
+resumed=$(python3 -c 'import json,sys; print(next((e["message"] for e in json.load(open(sys.argv[1]))["log"] if "final zip: resumed" in e["message"]), "not resumed"))' "$(ls "$root"/.sluice/jobs/*/job.json | head -1)")
 images=$(unzip -Z1 "$zip" | grep -ciE '\.(jpg|png|webp)$')
 unzip -tq "$zip" >/dev/null
 echo "kill -9 in step A at $recorded of $count images indexed: the first run had read $opened, so $redone were indexed" \
   "again (index batch $batch)"
 echo "kill -9 in step H with $staged images staged: the restart kept $kept, so $(( staged - kept )) were redone" \
-  "(staging batch 1000); the last run took $(calc "f'{$end - $start:.1f}'") s, peak RSS $(( $(tail -1 "$work/rss") / 1024 )) MB;" \
+  "(staging batch 1000)"
+echo "kill -9 in step I with $zip_recorded entries recorded: $zip_redone entries past them were written again" \
+  "(chunk 500); the restart's job log: $resumed; the last run took $(calc "f'{$end - $start:.1f}'") s, peak RSS $(( $(tail -1 "$work/rss") / 1024 )) MB;" \
   "final zip $images images, unzip -t ok"
 rm -rf "$work"
-[ "$redone" -le "$batch" ] && [ $(( staged - kept )) -le 1000 ] && [ "$images" = "$count" ]
+[ "$redone" -le "$batch" ] && [ $(( staged - kept )) -le 1000 ] && [ "$zip_redone" -le 500 ] && [ "$images" = "$count" ] \
+  && [[ "$resumed" == *"resumed at entry $zip_recorded "* ]]
