@@ -24,18 +24,33 @@ prepare_root "$source_folder" "$work"
 batch=$(sed -n 's/^ *batch_size: *\([0-9]*\).*/\1/p' "$root/sluice.yaml" | head -1)
 batch="${batch:-100}"
 
+# Polls CONDITION (a command) until it holds; fails when PID ends first (showing LOG) or after an hour.
+wait_until() {  # PID LOG WHAT CONDITION...
+  local pid="$1" log="$2" what="$3"
+  shift 3
+  local deadline=$(( $(date +%s) + 3600 ))
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "$what never happened" >&2; kill -9 "$pid"; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "sluice ended before $what; log:" >&2; tail "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+# Whether the job's checkpoint file NAME exists (its path then in $found) with at least MIN lines.
+checkpoint_has() {  # NAME MIN
+  found="$(ls "$root"/.sluice/jobs/*/"$1" 2>/dev/null | head -1 || true)"
+  [ -n "$found" ] && [ "$(wc -l < "$found")" -ge "$2" ]
+}
+# Whether step H's staging folder (its path then in $found) holds at least MIN captions.
+staging_has() {  # MIN
+  found="$(ls -d "$root"/.sluice/jobs/*/work/final.staging 2>/dev/null | head -1 || true)"
+  [ -n "$found" ] && [ "$(find "$found" -name '*.txt' | wc -l)" -ge "$1" ]
+}
+
 strace -f -q -e trace=openat -e signal=none -o "$work/opens.txt" "$SLUICE" run "$root" --once > "$work/first.log" 2>&1 &
 tracer=$!
 target=$(calc "int($count * $fraction)")
-deadline=$(( $(date +%s) + 3600 ))
-checkpoint=""
-while :; do
-  checkpoint="$(ls "$root"/.sluice/jobs/*/index.partial.jsonl 2>/dev/null | head -1 || true)"
-  if [ -n "$checkpoint" ] && [ "$(wc -l < "$checkpoint")" -ge "$target" ]; then break; fi
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "the index never reached $target images" >&2; kill -9 "$tracer"; exit 1; }
-  kill -0 "$tracer" 2>/dev/null || { echo "sluice ended before the kill; log:" >&2; tail "$work/first.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_until "$tracer" "$work/first.log" "the index reaching $target images" checkpoint_has index.partial.jsonl "$target"
+checkpoint="$found"
 # The traced sluice is strace's only child: kill it by its id.
 child="$(cat /proc/"$tracer"/task/*/children | tr ' ' '\n' | grep -m1 .)"
 kill -9 "$child"
@@ -62,15 +77,8 @@ PY
 # The second run is killed in step H (final cleanup) once half the final captions are staged; the third finishes.
 "$SLUICE" run "$root" --once > "$work/second.log" 2>&1 &
 second=$!
-deadline=$(( $(date +%s) + 3600 ))
-staging=""
-while :; do
-  staging="$(ls -d "$root"/.sluice/jobs/*/work/final.staging 2>/dev/null | head -1 || true)"
-  if [ -n "$staging" ] && [ "$(find "$staging" -name '*.txt' | wc -l)" -ge $(( count / 2 )) ]; then break; fi
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "step H never staged half the captions" >&2; kill -9 "$second"; exit 1; }
-  kill -0 "$second" 2>/dev/null || { echo "sluice ended before the second kill; log:" >&2; tail "$work/second.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_until "$second" "$work/second.log" "step H staging half the captions" staging_has $(( count / 2 ))
+staging="$found"
 kill -9 "$second"
 wait "$second" || true
 staged=$(find "$staging" -type f ! -name '*.txt' ! -name '.*' | wc -l)  # images linked before the kill
@@ -78,16 +86,9 @@ staged=$(find "$staging" -type f ! -name '*.txt' ! -name '.*' | wc -l)  # images
 # The third run finishes H and is killed in step I (final zip) once half the entries are recorded in its checkpoint.
 "$SLUICE" run "$root" --once > "$work/third.log" 2>&1 &
 third=$!
-deadline=$(( $(date +%s) + 3600 ))
-zip_checkpoint=""
-while :; do
-  zip_checkpoint="$(ls "$root"/.sluice/jobs/*/final-zip.partial.jsonl 2>/dev/null | head -1 || true)"
-  # One line per chunk of 500 entries after the header; a job has about two entries (image, caption) per image.
-  if [ -n "$zip_checkpoint" ] && [ "$(wc -l < "$zip_checkpoint")" -gt $(( count / 500 )) ]; then break; fi
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "step I never recorded half the entries" >&2; kill -9 "$third"; exit 1; }
-  kill -0 "$third" 2>/dev/null || { echo "sluice ended before the third kill; log:" >&2; tail "$work/third.log" >&2; exit 1; }
-  sleep 0.1
-done
+# A header line, then one line per chunk of 500 entries; a job has two entries (image, caption) per image.
+wait_until "$third" "$work/third.log" "step I recording half the entries" checkpoint_has final-zip.partial.jsonl $(( count / 500 + 1 ))
+zip_checkpoint="$found"
 kill -9 "$third"
 wait "$third" || true
 # Entries recorded, and entries (whole or begun) in the partial past the recorded length: the restart writes those again.

@@ -6,6 +6,9 @@ import SystemIO
 import ZipArchive
 
 /// I: the training zip (images stored, captions deflated, flat or kohya layout) and its manifest, in final/.
+///
+/// The zip is written as `final/.<name>.partial` in chunks, each made durable and then recorded in the job's
+/// `FinalZipCheckpoint`; a restart after a kill continues the partial after the last recorded chunk.
 struct FinalZipStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default

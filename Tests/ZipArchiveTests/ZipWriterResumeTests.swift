@@ -98,6 +98,8 @@ struct ZipWriterResumeTests {
         try resumed.addFiles([entries[1]])
         try resumed.finish()
         #expect(try folder.contents(of: "resumed.zip") == folder.contents(of: "reference.zip"))
+        let check = try runTool("unzip", ["-t", folder.file("resumed.zip")])
+        #expect(check.status == 0 && check.output.contains("No errors detected"), "\(check.output)")
         let reader = try ZipReader(path: folder.file("resumed.zip"))
         #expect(try reader.contents(of: reader.entries[0]) == big)
     }
