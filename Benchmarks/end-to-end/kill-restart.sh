@@ -40,6 +40,20 @@ checkpoint_has() {  # NAME MIN
   found="$(ls "$root"/.sluice/jobs/*/"$1" 2>/dev/null | head -1 || true)"
   [ -n "$found" ] && [ "$(wc -l < "$found")" -ge "$2" ]
 }
+# Whether the partial zip has grown past the length the last line of checkpoint FILE recorded: a chunk is mid-write.
+partial_past_checkpoint() {  # FILE
+  python3 - "$1" "$root/final" <<'PY'
+import glob, json, os, sys
+offset = 0
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        offset = json.loads(line).get("chunk", {}).get("offset", offset)
+    except ValueError:
+        pass
+partials = glob.glob(sys.argv[2] + "/.*.zip.partial")
+sys.exit(0 if offset and partials and os.path.getsize(partials[0]) > offset else 1)
+PY
+}
 # Whether step H's staging folder (its path then in $found) holds at least MIN captions.
 staging_has() {  # MIN
   found="$(ls -d "$root"/.sluice/jobs/*/work/final.staging 2>/dev/null | head -1 || true)"
@@ -83,12 +97,14 @@ kill -9 "$second"
 wait "$second" || true
 staged=$(find "$staging" -type f ! -name '*.txt' ! -name '.*' | wc -l)  # images linked before the kill
 
-# The third run finishes H and is killed in step I (final zip) once half the entries are recorded in its checkpoint.
+# The third run finishes H and is killed in step I (final zip) once half the entries are recorded in its checkpoint
+# and the next chunk has begun to reach the partial.
 "$SLUICE" run "$root" --once > "$work/third.log" 2>&1 &
 third=$!
 # A header line, then one line per chunk of 500 entries; a job has two entries (image, caption) per image.
 wait_until "$third" "$work/third.log" "step I recording half the entries" checkpoint_has final-zip.partial.jsonl $(( count / 500 + 1 ))
 zip_checkpoint="$found"
+wait_until "$third" "$work/third.log" "step I writing the next chunk" partial_past_checkpoint "$zip_checkpoint"
 kill -9 "$third"
 wait "$third" || true
 # Entries recorded, and entries (whole or begun) in the partial past the recorded length: the restart writes those again.
