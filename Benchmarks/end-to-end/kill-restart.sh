@@ -40,18 +40,22 @@ checkpoint_has() {  # NAME MIN
   found="$(ls "$root"/.sluice/jobs/*/"$1" 2>/dev/null | head -1 || true)"
   [ -n "$found" ] && [ "$(wc -l < "$found")" -ge "$2" ]
 }
-# Whether the partial zip has grown past the length the last line of checkpoint FILE recorded: a chunk is mid-write.
-partial_past_checkpoint() {  # FILE
-  python3 - "$1" "$root/final" <<'PY'
-import glob, json, os, sys
+# Kills PID (returning true) as soon as the partial zip has grown past the length the last line of checkpoint FILE
+# recorded: the next chunk is being written, so the kill lands mid-chunk.
+kill_when_partial_past_checkpoint() {  # PID FILE
+  python3 - "$1" "$2" "$root/final" <<'PY'
+import glob, json, os, signal, sys
 offset = 0
-for line in open(sys.argv[1], errors="replace"):
+for line in open(sys.argv[2], errors="replace"):
     try:
         offset = json.loads(line).get("chunk", {}).get("offset", offset)
     except ValueError:
         pass
-partials = glob.glob(sys.argv[2] + "/.*.zip.partial")
-sys.exit(0 if offset and partials and os.path.getsize(partials[0]) > offset else 1)
+partials = glob.glob(sys.argv[3] + "/.*.zip.partial")
+if offset and partials and os.path.getsize(partials[0]) > offset:
+    os.kill(int(sys.argv[1]), signal.SIGKILL)
+    sys.exit(0)
+sys.exit(1)
 PY
 }
 # Whether step H's staging folder (its path then in $found) holds at least MIN captions.
@@ -104,8 +108,7 @@ third=$!
 # A header line, then one line per chunk of 500 entries; a job has two entries (image, caption) per image.
 wait_until "$third" "$work/third.log" "step I recording half the entries" checkpoint_has final-zip.partial.jsonl $(( count / 500 + 1 ))
 zip_checkpoint="$found"
-wait_until "$third" "$work/third.log" "step I writing the next chunk" partial_past_checkpoint "$zip_checkpoint"
-kill -9 "$third"
+wait_until "$third" "$work/third.log" "step I writing the next chunk" kill_when_partial_past_checkpoint "$third" "$zip_checkpoint"
 wait "$third" || true
 # Entries recorded, and entries (whole or begun) in the partial past the recorded length: the restart writes those again.
 read -r zip_recorded zip_redone < <(python3 - "$zip_checkpoint" "$root/final" <<'PY'
