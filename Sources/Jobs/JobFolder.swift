@@ -57,6 +57,10 @@ public struct JobFolder: Sendable, Equatable {
     public var finalStage: URL { work.appendingPathComponent("final", isDirectory: true) }
     public var finalStaging: URL { work.appendingPathComponent("final.staging", isDirectory: true) }
 
+    // I: final zip.
+    /// The entries already in the final zip's `.partial`, appended per chunk as JSON lines so a restart continues.
+    public var finalZipCheckpoint: URL { file("final-zip.partial.jsonl") }
+
     public var work: URL { folder("work") }
     public var backups: URL { folder("backups") }
 

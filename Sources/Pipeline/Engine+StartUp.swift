@@ -44,7 +44,8 @@ extension Engine {
 }
 
 /// Removes what an interrupted run leaves: `TemporaryName` temps anywhere under `.sluice/` and in the user folders
-/// Sluice writes into, `.partial` zips, `.copying` transfers and extraction scratch.
+/// Sluice writes into, `.partial` zips (but a final zip's partial its job's checkpoint continues), `.copying`
+/// transfers and extraction scratch.
 enum LeftoverSweep {
     static let scratchPrefix = ".extracting-"
 
@@ -65,9 +66,12 @@ enum LeftoverSweep {
         for folder in [layout.review.path, layout.reviewed.path] {
             for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] { folders.append(folder + "/" + name) }
         }
+        // A final zip's partial that its job's checkpoint can continue stays (a checkpoint without its partial goes).
+        let resumable = FinalZipCheckpoint.resumablePartials(jobFolders: folders, final: layout.final)
         for folder in folders {
             removed += TemporaryName.sweep(in: folder)
-            for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where isStale(name) {
+            for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+            where isStale(name) && !resumable.contains(folder + "/" + name) {
                 if (try? manager.removeItem(atPath: folder + "/" + name)) != nil { removed += 1 }
             }
         }

@@ -6,6 +6,9 @@ import SystemIO
 import ZipArchive
 
 /// I: the training zip (images stored, captions deflated, flat or kohya layout) and its manifest, in final/.
+///
+/// The zip is written as `final/.<name>.partial` in chunks, each made durable and then recorded in the job's
+/// `FinalZipCheckpoint`; a restart after a kill continues the partial after the last recorded chunk.
 struct FinalZipStep: PipelineStep {
     func run(_ job: inout Job, _ context: StepContext) throws -> StepOutcome {
         let manager = FileManager.default
@@ -28,20 +31,29 @@ struct FinalZipStep: PipelineStep {
         }
 
         var written: [ZipWriter.Written]?
+        let checkpoint = FinalZipCheckpoint(url: context.folder.finalZipCheckpoint)
         if !manager.fileExists(atPath: zip.path) {
-            let partial = context.layout.final.appendingPathComponent(".\(name).partial")
-            try? manager.removeItem(at: partial)
+            let partial = FinalZipCheckpoint.partialURL(forZip: name, in: context.layout.final)
+            let header = FinalZipCheckpoint.Header(zip: name, entries: entries)
             // Every entry carries the job's creation time, so a rerun after a crash writes identical entries.
             // Each entry's SHA-256 is computed while it streams into the zip, so the manifest needs no second read.
-            let writer = try ZipWriter(path: partial.path, timestamp: DOSTimestamp(job.createdAt), computesSHA256: true)
+            let (writer, recorded) = try openWriter(
+                partial: partial, header: header, checkpoint: checkpoint, timestamp: DOSTimestamp(job.createdAt),
+                job: &job, context: context)
             let half = entries.count / 2
-            var digests: [ZipWriter.Written] = []
+            let resumed = recorded.count
+            var digests = recorded
             var bytes: Int64 = 0
-            context.progress(0, entries.count)
-            for (position, part) in [0..<half, half..<entries.count].enumerated() {
+            var isFirstChunk = true
+            context.progress(resumed, entries.count)
+            for (position, part) in [resumed..<max(resumed, half), max(resumed, half)..<entries.count].enumerated() {
                 if position == 1 { CrashPoint.check("final_zip:mid") }
-                for chunk in part.chunked(by: Self.progressChunk) {
+                for chunk in part.chunked(by: Self.chunkSize) {
                     let added = try writer.addFiles(Array(entries[chunk]))
+                    // The entries' bytes are durable before the line that records them, so the line never lies.
+                    try checkpoint.append(offset: try writer.sync(), written: added)
+                    if isFirstChunk { CrashPoint.check("final_zip:batch") }
+                    isFirstChunk = false
                     digests += added
                     bytes += added.reduce(0) { $0 + Int64($1.size) }
                     context.progress(digests.count, entries.count, bytes: bytes)
@@ -52,6 +64,7 @@ struct FinalZipStep: PipelineStep {
             try FileOperations.syncDirectory(at: context.layout.final.path)
             written = digests
         }
+        checkpoint.remove()
 
         let manifest = try FinalManifest.make(job: job, zip: zip, entries: entries, written: written, config: context.config)
         let encoder = JSONEncoder()
@@ -65,8 +78,44 @@ struct FinalZipStep: PipelineStep {
         return .success
     }
 
-    /// Entries added between two progress reports.
-    static let progressChunk = 500
+    /// Entries added between two checkpoints (and progress reports): a restart after a kill redoes at most this many.
+    /// `SLUICE_FINAL_ZIP_BATCH` overrides it; that is a test hook (so a small test dataset makes several chunks), not
+    /// a setting.
+    static let chunkSize: Int = {
+        let hook = ProcessInfo.processInfo.environment["SLUICE_FINAL_ZIP_BATCH"].flatMap { Int($0) }
+        return min(max(hook ?? 500, 1), 100_000)
+    }()
+
+    /// A writer continuing the partial where the checkpoint says it reached, when the two agree, with the entries
+    /// already in it; otherwise a fresh partial and checkpoint (the job log says why a checkpoint was not used).
+    private func openWriter(
+        partial: URL, header: FinalZipCheckpoint.Header, checkpoint: FinalZipCheckpoint, timestamp: DOSTimestamp,
+        job: inout Job, context: StepContext
+    ) throws -> (ZipWriter, [ZipWriter.Written]) {
+        if let recorded = checkpoint.load() {
+            let refusal: String
+            if recorded.header != header {
+                refusal = "its checkpoint was made for another zip or other entries"
+            } else {
+                do {
+                    let writer = try ZipWriter(
+                        resuming: partial.path, at: recorded.offset, written: recorded.written, timestamp: timestamp,
+                        computesSHA256: true)
+                    job.record(
+                        .info, "final zip: resumed at entry \(recorded.written.count) of \(header.entries) (\(recorded.offset) bytes kept)",
+                        at: context.now())
+                    return (writer, recorded.written)
+                } catch {
+                    refusal = "\(error)"
+                }
+            }
+            job.record(.warning, "final zip: not resuming the partial zip (\(refusal)); writing it from the start", at: context.now())
+        }
+        try? FileManager.default.removeItem(at: partial)
+        let writer = try ZipWriter(path: partial.path, timestamp: timestamp, computesSHA256: true)
+        try checkpoint.start(header)
+        return (writer, [])
+    }
 
     /// `<dataset>__final__<YYYYMMDD-HHMMSS>.zip`, in local time as the user reads it.
     static func zipName(dataset: String, at date: Date) -> String {

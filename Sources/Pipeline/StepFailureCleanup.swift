@@ -6,12 +6,12 @@ import SystemIO
 /// What the engine does when a step fails: removes the step's partial output, and turns a full disk into a message
 /// that says how much room the job needs and where.
 enum StepFailureCleanup {
-    /// Removes every staging folder and `.partial` zip of the job, so a failed step leaves nothing half-written
-    /// (and a full disk gets back the room the failed step used). The drop being adopted (`source.staging`) is the
-    /// user's data and is never removed.
+    /// Removes every staging folder, checkpoint and `.partial` zip of the job, so a failed step leaves nothing
+    /// half-written (and a full disk gets back the room the failed step used). The drop being adopted
+    /// (`source.staging`) is the user's data and is never removed.
     static func removePartialOutputs(of folder: JobFolder, artifacts: [String?], layout: RootLayout) {
         let manager = FileManager.default
-        for url in [folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies, folder.indexCheckpoint] {
+        for url in [folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies, folder.indexCheckpoint, folder.finalZipCheckpoint] {
             try? manager.removeItem(at: url)
         }
         for case let path? in artifacts {

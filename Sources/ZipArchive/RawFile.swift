@@ -33,6 +33,12 @@ final class RawFile {
         return try open(path, flags: flags, mode: mode, startsWriteback: true)
     }
 
+    /// Opens an existing file for reading and writing at its start, not following a symlink (a resumed archive,
+    /// whose writeback starts early as a created one's does).
+    static func openForUpdate(_ path: String) throws(ZipError) -> RawFile {
+        try open(path, flags: O_RDWR | O_NOFOLLOW | O_CLOEXEC, mode: 0, startsWriteback: true)
+    }
+
     private static func open(_ path: String, flags: Int32, mode: mode_t, startsWriteback: Bool = false) throws(ZipError) -> RawFile {
         do {
             let fd = try retryOnInterrupt("open", path: path) { Glibc.open(path, flags, mode) }
@@ -132,6 +138,12 @@ final class RawFile {
             }
             done += written
         }
+    }
+
+    /// Cuts the file to `length` bytes and moves the position there, so the next write appends at `length`.
+    func truncate(to length: UInt64) throws(ZipError) {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw failure("ftruncate") }
+        guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw failure("lseek") }
     }
 
     func sync() throws(ZipError) {

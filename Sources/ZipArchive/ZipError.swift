@@ -26,6 +26,8 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
     case destinationExists(file: String, destination: String)
     /// A name given to the writer is empty, absolute, contains `..` or was already added.
     case invalidName(file: String, name: String)
+    /// An unfinished archive does not match what was recorded about it, so a writer cannot continue it.
+    case cannotResume(file: String, detail: String)
     /// A system call failed while working on `file`.
     case io(file: String, detail: String)
 
@@ -57,6 +59,8 @@ public enum ZipError: Error, CustomStringConvertible, Equatable, Sendable {
             return "cannot extract \(file): \(destination) already exists (remove it first)"
         case .invalidName(let file, let name):
             return "cannot add \"\(name)\" to \(file): the name is empty, absolute, contains '..' or is a duplicate"
+        case .cannotResume(let file, let detail):
+            return "cannot resume \(file): \(detail)"
         case .io(let file, let detail):
             return "\(file): \(detail)"
         }

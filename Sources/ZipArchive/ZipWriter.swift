@@ -2,7 +2,7 @@ import Foundation
 import Hashing
 
 /// How an entry's bytes are stored: media is already compressed, text deflates well.
-public enum ZipCompression: Sendable, Equatable {
+public enum ZipCompression: String, Sendable, Equatable, Codable {
     case stored
     case deflated
 }
@@ -11,7 +11,8 @@ public enum ZipCompression: Sendable, Equatable {
 ///
 /// Entries carry the caller's timestamp, so the same files in the same order give byte-identical entries.
 /// `finish()` writes the central directory and fsyncs; an unfinished archive has no end record and reads as
-/// incomplete.
+/// incomplete. `sync()` makes the entries so far durable, and `init(resuming:…)` continues such an archive after a
+/// kill from what an earlier writer reported (`Written`), without rewriting those entries.
 public final class ZipWriter {
     /// One file to add: where it is on disk and the name it gets inside the archive.
     public struct Entry: Sendable, Equatable {
@@ -30,8 +31,9 @@ public final class ZipWriter {
         }
     }
 
-    /// What was written for one entry, so a manifest needs no second read of the file.
-    public struct Written: Sendable, Equatable {
+    /// What was written for one entry: enough for a manifest (no second read of the file) and for a later writer
+    /// to resume the archive after it (the entry's central directory record).
+    public struct Written: Sendable, Equatable, Codable {
         public var name: String
         /// The entry's uncompressed size: the source file's bytes as read.
         public var size: UInt64
@@ -39,6 +41,13 @@ public final class ZipWriter {
         /// SHA-256 (lowercase hex) of the bytes as read, computed while they streamed into the archive; nil unless
         /// the writer was made with `computesSHA256`.
         public var sha256: String?
+        public var compression: ZipCompression
+        /// The entry's bytes as stored in the archive (after deflate, when deflated).
+        public var compressedSize: UInt64
+        /// Where the entry's local header starts in the archive.
+        public var localHeaderOffset: UInt64
+        /// Whether the local header carries Zip64 sizes (streamed entries near 4 GiB or more).
+        public var zip64LocalHeader: Bool
     }
 
     public let path: String
@@ -61,7 +70,9 @@ public final class ZipWriter {
     /// Memory the read-ahead thread may hold before it waits for the writer.
     static let readAheadBudget = 96 << 20
     /// A streamed entry at or above this size gets Zip64 sizes in its local header (deflate may grow data a little).
-    static let zip64StreamThreshold: UInt64 = 0xFFFF_0000
+    static let defaultZip64StreamThreshold: UInt64 = 0xFFFF_0000
+    /// The Zip64 threshold this writer uses (tests lower it to exercise Zip64 local headers cheaply).
+    var zip64StreamThreshold = ZipWriter.defaultZip64StreamThreshold
 
     /// Creates (or truncates) the archive at `path`.
     public init(path: String, timestamp: DOSTimestamp = .epoch, computesSHA256: Bool = false) throws(ZipError) {
@@ -70,6 +81,67 @@ public final class ZipWriter {
         self.computesSHA256 = computesSHA256
         self.file = try RawFile.create(path)
         pending.reserveCapacity(Self.writeBufferSize)
+    }
+
+    /// Reopens an unfinished archive at `path` whose first `offset` bytes hold exactly the entries in `written`
+    /// (as an earlier writer with the same `timestamp` reported them), cuts off whatever follows, and continues after
+    /// them; `finish()` then writes a central directory covering the old entries and the new ones.
+    ///
+    /// Throws `cannotResume` (and leaves the file as it was) unless the entries lie back to back from offset 0 to
+    /// `offset`, each name is valid and unique, the file is at least `offset` bytes long, and each local header in
+    /// the file is byte for byte the one this writer would write for that entry.
+    public init(
+        resuming path: String, at offset: UInt64, written: [Written], timestamp: DOSTimestamp = .epoch,
+        computesSHA256: Bool = false
+    ) throws(ZipError) {
+        self.path = path
+        self.timestamp = timestamp
+        self.computesSHA256 = computesSHA256
+        self.file = try RawFile.openForUpdate(path)
+        let size = try file.size()
+        guard size >= offset else {
+            throw .cannotResume(file: path, detail: "the file has \(size) bytes, fewer than the \(offset) recorded")
+        }
+        var next: UInt64 = 0
+        records.reserveCapacity(written.count)
+        for (position, entry) in written.enumerated() {
+            do throws(ZipError) { try claim(entry.name) } catch {
+                throw .cannotResume(file: path, detail: "entry \(position + 1) has an invalid or repeated name")
+            }
+            let record = ZipCentralRecord(
+                nameBytes: Array(entry.name.utf8),
+                method: entry.compression == .stored ? ZipFormat.methodStored : ZipFormat.methodDeflated,
+                timestamp: timestamp, crc32: entry.crc32, compressedSize: entry.compressedSize,
+                uncompressedSize: entry.size, localHeaderOffset: entry.localHeaderOffset)
+            let header = localHeader(for: record, zip64Sizes: entry.zip64LocalHeader)
+            let (end, overflow) = next.addingReportingOverflow(UInt64(header.count))
+            let (dataEnd, overflow2) = end.addingReportingOverflow(entry.compressedSize)
+            guard entry.localHeaderOffset == next, !overflow, !overflow2, dataEnd <= offset else {
+                throw .cannotResume(file: path, detail: "entry \(position + 1) (\(entry.name)) is not where the entries before it end")
+            }
+            guard try file.read(count: header.count, at: next) == header else {
+                throw .cannotResume(file: path, detail: "entry \(position + 1) (\(entry.name)) has a different local header in the file")
+            }
+            records.append(record)
+            next = dataEnd
+        }
+        guard next == offset else {
+            throw .cannotResume(file: path, detail: "the entries end at byte \(next), not at the \(offset) recorded")
+        }
+        try file.truncate(to: offset)
+        self.offset = offset
+        pending.reserveCapacity(Self.writeBufferSize)
+    }
+
+    /// The archive's length so far: where the next entry (or the central directory) starts.
+    public var bytesWritten: UInt64 { offset }
+
+    /// Writes what is buffered and fsyncs the file, so every entry added so far is durable; returns the length.
+    @discardableResult
+    public func sync() throws(ZipError) -> UInt64 {
+        try flush()
+        try file.sync()
+        return offset
     }
 
     /// Adds one file from disk under `name`.
@@ -256,13 +328,16 @@ public final class ZipWriter {
         try append(localHeader(for: record, zip64Sizes: false))
         try append(prepared.payload)
         records.append(record)
-        return Written(name: prepared.name, size: prepared.uncompressedSize, crc32: prepared.crc32, sha256: prepared.sha256)
+        return Written(
+            name: prepared.name, size: prepared.uncompressedSize, crc32: prepared.crc32, sha256: prepared.sha256,
+            compression: prepared.method == ZipFormat.methodStored ? .stored : .deflated,
+            compressedSize: record.compressedSize, localHeaderOffset: record.localHeaderOffset, zip64LocalHeader: false)
     }
 
     /// Streams a large file: header first, data in chunks, then CRC and sizes patched into the header.
     private func stream(_ entry: Entry) throws(ZipError) -> Written {
         let source = try RawFile.openForReading(entry.sourcePath)
-        let zip64Sizes = try source.size() >= Self.zip64StreamThreshold
+        let zip64Sizes = try source.size() >= zip64StreamThreshold
         let method = entry.compression == .stored ? ZipFormat.methodStored : ZipFormat.methodDeflated
         var record = ZipCentralRecord(
             nameBytes: Array(entry.name.utf8), method: method, timestamp: timestamp, crc32: 0,
@@ -312,7 +387,8 @@ public final class ZipWriter {
         records.append(record)
         return Written(
             name: entry.name, size: readTotal, crc32: crc,
-            sha256: computesSHA256 ? entry.knownSHA256 ?? digest?.finishHex() : nil)
+            sha256: computesSHA256 ? entry.knownSHA256 ?? digest?.finishHex() : nil, compression: entry.compression,
+            compressedSize: record.compressedSize, localHeaderOffset: record.localHeaderOffset, zip64LocalHeader: zip64Sizes)
     }
 
     private func localHeader(for record: ZipCentralRecord, zip64Sizes: Bool) -> [UInt8] {

@@ -6,12 +6,15 @@ import Testing
     static let config = "pipeline.autotag: false\nwatch.settle_ms: 0\nindex.batch_size: 2"
 
     /// Runs a dataset to review, edits a caption there, approves, runs to the end; returns the zip's entries.
-    static func runToFinalZip(crashAt crashPoint: String?) async throws -> (entries: [String: [UInt8]], jobs: Int, crashed: Bool) {
+    /// - Parameter always: environment for every run (the crashing one and the restart).
+    static func runToFinalZip(
+        crashAt crashPoint: String?, always: [String: String] = [:]
+    ) async throws -> (entries: [String: [UInt8]], jobs: Int, crashed: Bool) {
         let root = try await TestRoot(config: config)
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "crash", images: 5, in: root.url.deletingLastPathComponent())
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("crash"))
-        let environment = crashPoint.map { ["SLUICE_CRASH_AT": $0] } ?? [:]
+        let environment = always.merging(crashPoint.map { ["SLUICE_CRASH_AT": $0] } ?? [:]) { $1 }
         var crashed = false
 
         func runOnce() async throws {
@@ -19,7 +22,7 @@ import Testing
             if result.killed { crashed = true }
             if result.killed || result.status != 0 {
                 // The restart: the same command without the fault.
-                let again = try await SluiceProcess.run(["run", root.url.path, "--once"])
+                let again = try await SluiceProcess.run(["run", root.url.path, "--once"], environment: always)
                 #expect(again.status == 0, "\(again.stderr)")
             }
         }
@@ -38,17 +41,101 @@ import Testing
 
     @Test(arguments: [
         "after:adopt", "before:index", "index:batch", "after:index", "before:normalize", "after:normalize", "before:review",
-        "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:mid", "after:final_zip",
+        "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:batch", "final_zip:mid",
+        "after:final_zip",
     ])
     func killAtAnyPointThenRestartGivesTheSameZip(_ crashPoint: String) async throws {
-        let reference = try await Self.runToFinalZip(crashAt: nil)
-        let recovered = try await Self.runToFinalZip(crashAt: crashPoint)
+        // Chunks of 2 entries: the 10 entries of the final zip make 6 chunks, so `final_zip:batch` leaves work to resume.
+        let chunks = ["SLUICE_FINAL_ZIP_BATCH": "2"]
+        let reference = try await Self.runToFinalZip(crashAt: nil, always: chunks)
+        let recovered = try await Self.runToFinalZip(crashAt: crashPoint, always: chunks)
         #expect(recovered.crashed, "the fault fired at \(crashPoint)")
         #expect(recovered.jobs == 1, "one job per dataset")
         #expect(recovered.entries.keys.sorted() == reference.entries.keys.sorted())
         #expect(recovered.entries == reference.entries, "byte-identical entries after a kill at \(crashPoint)")
         let edited = String(decoding: recovered.entries["img_002.txt"] ?? [], as: UTF8.self)
         #expect(edited.contains("edited"), "the caption edit survives: \(edited)")
+    }
+
+    /// A kill after the final zip's first chunk is recorded: the restart keeps the partial (same file, same first
+    /// bytes), says it resumed at entry 2 of 10, and the zip is byte-identical to one the same job writes from scratch.
+    @Test func killInTheFinalZipResumesWithoutRewritingTheRecordedEntries() async throws {
+        let root = try await TestRoot(config: Self.config + "\npipeline.auto_approve_review: true")
+        let scratch = URL(fileURLWithPath: root.url.path + "-from-scratch")
+        defer {
+            root.remove()
+            try? FileManager.default.removeItem(at: scratch)
+        }
+        let dataset = try TestDatasets.booru(named: "resume", images: 5, in: root.url.deletingLastPathComponent())
+        try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("resume"))
+        let chunks = ["SLUICE_FINAL_ZIP_BATCH": "2"]
+        let killed = try await SluiceProcess.run(
+            ["run", root.url.path, "--once"], environment: chunks.merging(["SLUICE_CRASH_AT": "final_zip:batch"]) { $1 })
+        #expect(killed.killed, "the fault fired: \(killed.stderr)")
+
+        let manager = FileManager.default
+        let final = root.folder("final")
+        let partialName = try #require(try manager.contentsOfDirectory(atPath: final.path).first { $0.hasSuffix(".zip.partial") })
+        let partial = final.appendingPathComponent(partialName)
+        let jobID = try #require(try manager.contentsOfDirectory(atPath: root.folder(".sluice/jobs").path).first { !$0.hasPrefix(".") })
+        let job = root.folder(".sluice/jobs").appendingPathComponent(jobID)
+        let checkpoint = job.appendingPathComponent("final-zip.partial.jsonl")
+        let lines = try String(contentsOf: checkpoint, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "a header and the first chunk: \(lines)")
+        let chunk = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+        let recordedOffset = try #require((chunk["chunk"] as? [String: Any])?["offset"] as? Int)
+        let recordedBytes = try Data(contentsOf: partial).prefix(recordedOffset)
+        let inode = try #require(try manager.attributesOfItem(atPath: partial.path)[.systemFileNumber] as? UInt64)
+
+        // The same job at the same moment, its checkpoint removed: the restart there writes the zip from the start.
+        try manager.copyItem(at: root.url, to: scratch)
+        try manager.removeItem(at: scratch.appendingPathComponent(".sluice/jobs/\(jobID)/final-zip.partial.jsonl"))
+
+        let restart = try await SluiceProcess.run(["run", root.url.path, "--once"], environment: chunks)
+        #expect(restart.status == 0, "\(restart.stderr)")
+        let zip = try #require(root.finalZips().first)
+        #expect(try manager.attributesOfItem(atPath: zip.path)[.systemFileNumber] as? UInt64 == inode, "the partial itself became the zip")
+        let bytes = try Data(contentsOf: zip)
+        #expect(bytes.prefix(recordedOffset) == recordedBytes, "the recorded entries' bytes are kept")
+        #expect(try ZipInspection.unzipTest(zip).ok)
+        let jobRecord = try String(contentsOf: job.appendingPathComponent("job.json"), encoding: .utf8)
+        #expect(jobRecord.contains("final zip: resumed at entry 2 of 10 (\(recordedOffset) bytes kept)"), "\(jobRecord)")
+        #expect(!manager.fileExists(atPath: checkpoint.path), "the checkpoint goes once the zip is in place")
+        #expect(!manager.fileExists(atPath: partial.path))
+
+        let fresh = try await SluiceProcess.run(["run", scratch.path, "--once"], environment: chunks)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let freshZip = scratch.appendingPathComponent("final").appendingPathComponent(zip.lastPathComponent)
+        #expect(try Data(contentsOf: freshZip) == bytes, "byte-identical to the zip written without a kill")
+        let freshRecord = try String(contentsOf: scratch.appendingPathComponent(".sluice/jobs/\(jobID)/job.json"), encoding: .utf8)
+        #expect(!freshRecord.contains("resumed at entry"), "without its checkpoint the partial is swept and rewritten")
+    }
+
+    /// A checkpoint that does not match its partial (here: the partial cut short) is not used: the job log says so and
+    /// the zip is written from the start, whole.
+    @Test func aCheckpointThatDisagreesWithThePartialStartsOver() async throws {
+        let root = try await TestRoot(config: Self.config + "\npipeline.auto_approve_review: true")
+        defer { root.remove() }
+        let dataset = try TestDatasets.booru(named: "cut", images: 5, in: root.url.deletingLastPathComponent())
+        try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("cut"))
+        let chunks = ["SLUICE_FINAL_ZIP_BATCH": "2"]
+        let killed = try await SluiceProcess.run(
+            ["run", root.url.path, "--once"], environment: chunks.merging(["SLUICE_CRASH_AT": "final_zip:batch"]) { $1 })
+        #expect(killed.killed)
+        let final = root.folder("final")
+        let partialName = try #require(try FileManager.default.contentsOfDirectory(atPath: final.path).first { $0.hasSuffix(".zip.partial") })
+        truncate(final.appendingPathComponent(partialName).path, 10)
+
+        let restart = try await SluiceProcess.run(["run", root.url.path, "--once"], environment: chunks)
+        #expect(restart.status == 0, "\(restart.stderr)")
+        let zip = try #require(root.finalZips().first)
+        #expect(try ZipInspection.unzipTest(zip).ok)
+        #expect(try ZipInspection.contents(of: zip).count == 10)
+        let jobs = root.folder(".sluice/jobs")
+        let jobID = try #require(try FileManager.default.contentsOfDirectory(atPath: jobs.path).first { !$0.hasPrefix(".") })
+        let jobRecord = try String(contentsOf: jobs.appendingPathComponent("\(jobID)/job.json"), encoding: .utf8)
+        #expect(jobRecord.contains("final zip: not resuming the partial zip"), "\(jobRecord)")
+        #expect(!jobRecord.contains("resumed at entry"))
     }
 
     @Test func brokenConfigNamesFileLineAndColumn() async throws {
