@@ -11,7 +11,7 @@ enum StepFailureCleanup {
     /// user's data and is never removed.
     static func removePartialOutputs(of folder: JobFolder, artifacts: [String?], layout: RootLayout) {
         let manager = FileManager.default
-        for url in [folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies, folder.indexCheckpoint] {
+        for url in [folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies, folder.indexCheckpoint, folder.normalizeProgress] {
             try? manager.removeItem(at: url)
         }
         for case let path? in artifacts {
