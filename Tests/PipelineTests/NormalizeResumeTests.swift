@@ -91,10 +91,13 @@ import Testing
         let job = try Self.jobFolder(root)
         let staging = job.appendingPathComponent("work/normalized.staging")
         let record = try String(contentsOf: job.appendingPathComponent("normalize.progress.json"), encoding: .utf8)
-        #expect(record.contains("\"captionsWritten\":2") && record.contains("\"imagesStaged\":5"), record)
+        #expect(record.contains("\"captionsWritten\":2") && record.contains("\"imagesStaged\":5"), "\(record)")
         let firstBatch = ["img_000.txt", "img_001.txt"]
         let images = (0..<5).map { String(format: "img_%03d.png", $0) }
-        let kept = try (firstBatch + images).map { name in (name, try #require(Self.inode(staging.appendingPathComponent(name)), "\(name) is staged")) }
+        var kept: [(String, UInt64)] = []
+        for name in firstBatch + images {
+            kept.append((name, try #require(Self.inode(staging.appendingPathComponent(name)), "\(name) is staged")))
+        }
         #expect(Self.inode(staging.appendingPathComponent("img_002.txt")) == nil, "the kill came right after the first batch")
 
         let restarted = try await Self.runOnce(root)
