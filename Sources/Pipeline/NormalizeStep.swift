@@ -39,17 +39,7 @@ struct NormalizeStep: PipelineStep {
         context.progress(progress.imagesStaged + progress.captionsWritten, total)
 
         var staged = StagingWriter(root: staging, batchSize: Int.max)
-        for batch in (progress.imagesStaged..<index.images.count).chunked(by: Self.testBatchSize ?? Self.imageBatchSize) {
-            for image in index.images[batch] {
-                let original = context.folder.source.appendingPathComponent(image.path, isDirectory: false)
-                if exposed { try staged.clone(original, as: image.path) } else { try staged.link(original, as: image.path) }
-            }
-            progress.imagesStaged = batch.upperBound
-            let unsynced = staged.takeUnsynced()
-            try checkpoint.save(progress, syncingFirst: unsynced.folders, flushingData: unsynced.copiedData)
-            context.progress(progress.imagesStaged, total)
-            CrashPoint.check("normalize:images")
-        }
+        try stageImages(index.images, clone: exposed, into: &staged, progress: &progress, checkpoint: checkpoint, context)
 
         // Then each caption is read from the caption folder, normalized in memory and written once into staging
         // (durable per batch). A changed caption's original is kept in the backups as a hard link to the caption
@@ -114,6 +104,25 @@ struct NormalizeStep: PipelineStep {
         checkpoint.remove()
         job.record(.info, "normalized captions with preset '\(job.preset?.name ?? context.config.normalize.preset)'" + (missing > 0 ? "; \(missing) images have no caption yet" : ""), at: context.now())
         return .success
+    }
+
+    /// Links (or clones) the images not yet staged, a batch at a time, recording each batch once it is durable.
+    private func stageImages(
+        _ images: [DatasetIndex.Image], clone: Bool, into staged: inout StagingWriter, progress: inout NormalizeCheckpoint.Progress,
+        checkpoint: NormalizeCheckpoint, _ context: StepContext
+    ) throws {
+        let total = images.count + progress.inputs.captionCount
+        for batch in (progress.imagesStaged..<images.count).chunked(by: Self.testBatchSize ?? Self.imageBatchSize) {
+            for image in images[batch] {
+                let original = context.folder.source.appendingPathComponent(image.path, isDirectory: false)
+                if clone { try staged.clone(original, as: image.path) } else { try staged.link(original, as: image.path) }
+            }
+            progress.imagesStaged = batch.upperBound
+            let unsynced = staged.takeUnsynced()
+            try checkpoint.save(progress, syncingFirst: unsynced.folders, flushingData: unsynced.copiedData)
+            context.progress(progress.imagesStaged, total)
+            CrashPoint.check("normalize:images")
+        }
     }
 
     /// Keeps the staging folder an interrupted run left when its record fits `inputs` (and says so in the job log),
