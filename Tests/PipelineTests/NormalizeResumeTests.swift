@@ -141,7 +141,8 @@ import Testing
         let killed = try await Self.runOnce(root, environment: Self.smallBatches.merging(["SLUICE_CRASH_AT": "normalize:batch"]) { $1 })
         #expect(killed.killed, "the fault fired")
         let job = try Self.jobFolder(root)
-        let staged = try #require(Self.inode(job.appendingPathComponent("work/normalized.staging/img_000.txt")))
+        let staged = try String(contentsOf: job.appendingPathComponent("work/normalized.staging/img_000.txt"), encoding: .utf8)
+        #expect(!staged.contains("newstyle"))
         // What a reload with another preset does to a job not past normalization: its frozen preset is replaced.
         let presetFile = job.appendingPathComponent("preset.json")
         let preset = try String(contentsOf: presetFile, encoding: .utf8)
@@ -153,7 +154,7 @@ import Testing
         #expect(restarted.status == 0, "\(restarted.stderr)")
         #expect(try Self.jobLog(root).contains("normalize starts over: the preset changed since it was interrupted"))
         let review = root.folder("review").appendingPathComponent("resume")
-        #expect(Self.inode(review.appendingPathComponent("img_000.txt")) != staged, "written again with the new preset")
+        // Every caption, the first batch's too, is written again with the new preset.
         let captions = try Self.files(under: review) { $0.hasSuffix(".txt") }
         #expect(captions.count == 5 && captions.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains("newstyle") }, "\(captions)")
     }
