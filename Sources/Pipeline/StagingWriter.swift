@@ -44,7 +44,7 @@ struct StagingWriter {
         copiedData = true
         do {
             try FileClone.cloneOrCopy(from: source.path, to: destination.path)
-        } catch let error as SystemError where error.errno == EEXIST {
+        } catch where error.errno == EEXIST {
             // A copy an interrupted run left may be torn: it is never trusted, always made again.
             guard unlink(destination.path) == 0 else { throw SystemError("unlink", path: destination.path) }
             try FileClone.cloneOrCopy(from: source.path, to: destination.path)
