@@ -44,6 +44,8 @@ public struct JobFolder: Sendable, Equatable {
     public var preset: URL { file("preset.json") }
     public var normalized: URL { work.appendingPathComponent("normalized", isDirectory: true) }
     public var normalizedStaging: URL { work.appendingPathComponent("normalized.staging", isDirectory: true) }
+    /// How far the staging folder's durable file work got (images staged, captions written), so a restart continues.
+    public var normalizeProgress: URL { file("normalize.progress.json") }
     public var normalizeBackups: URL { backups.appendingPathComponent("normalize", isDirectory: true) }
     public var normalizeSummary: URL { file("normalize-summary.md") }
     /// SHA-256 of each caption as normalization left it, to count the user's edits.

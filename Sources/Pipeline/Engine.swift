@@ -343,8 +343,8 @@ struct FailingCaptionRules: CaptionRules {
     let error: String
     var resolvedPreset: String { "" }
     func normalizeCaptions(
-        in folder: URL, paths: [String], backupDirectory: URL, load: @Sendable (String) throws -> Data?,
-        write: ([NormalizedCaption]) throws -> Void
+        in folder: URL, paths: [String], batchSize: Int, backupDirectory: URL, load: @Sendable (String) throws -> Data?,
+        write: (_ positions: Range<Int>, _ captions: [NormalizedCaption]) throws -> Void
     ) throws -> String { throw StepFailure(error) }
     func finalCaption(_ text: String, file: String) throws -> String { throw StepFailure(error) }
 }

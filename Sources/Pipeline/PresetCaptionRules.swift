@@ -24,11 +24,13 @@ public struct PresetCaptionRules: CaptionRules {
     public var resolvedPreset: String { preset.resolvedJSON() }
 
     public func normalizeCaptions(
-        in folder: URL, paths: [String], backupDirectory: URL, load: @Sendable (String) throws -> Data?,
-        write: ([NormalizedCaption]) throws -> Void
+        in folder: URL, paths: [String], batchSize: Int, backupDirectory: URL, load: @Sendable (String) throws -> Data?,
+        write: (_ positions: Range<Int>, _ captions: [NormalizedCaption]) throws -> Void
     ) throws -> String {
         let root = folder.path
-        var report = try DatasetNormalizer(preset: preset).normalizeCaptions(
+        var normalizer = DatasetNormalizer(preset: preset)
+        normalizer.folderBatchSize = max(1, batchSize)
+        var report = try normalizer.normalizeCaptions(
             paths: paths, read: { try DatasetNormalizer.readCaptions($0, root: root, load: load) }, write: write)
         if report.filesChanged > 0 { report.backupDirectory = backupDirectory.path }
         return report.summary()

@@ -12,6 +12,10 @@ struct StagingWriter {
     let durability: DurableBatch
     private var pending: [DurableBatch.Write] = []
     private var createdFolders: Set<String> = []
+    /// Folders whose entries changed through `link`/`clone` (and the parents of folders made) since `takeUnsynced()`.
+    private var touchedFolders: Set<String> = []
+    /// Whether `link`/`clone` copied data since `takeUnsynced()` (a clone without reflinks, a link across devices).
+    private var copiedData = false
 
     init(root: URL, batchSize: Int = 1_000, durability: DurableBatch = DurableBatch()) {
         self.root = root
@@ -23,9 +27,11 @@ struct StagingWriter {
     mutating func link(_ source: URL, as relativePath: String) throws {
         let destination = root.appendingPathComponent(relativePath, isDirectory: false)
         try ensureFolder(of: destination)
+        touchedFolders.insert(destination.deletingLastPathComponent().path)
         if Glibc.link(source.path, destination.path) == 0 { return }
         // A link an interrupted run left (its caption not yet written) is replaced.
         if errno == EEXIST, unlink(destination.path) == 0, Glibc.link(source.path, destination.path) == 0 { return }
+        copiedData = true
         try FileManager.default.copyItem(at: source, to: destination)
     }
 
@@ -34,7 +40,25 @@ struct StagingWriter {
     mutating func clone(_ source: URL, as relativePath: String) throws {
         let destination = root.appendingPathComponent(relativePath, isDirectory: false)
         try ensureFolder(of: destination)
-        try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+        touchedFolders.insert(destination.deletingLastPathComponent().path)
+        copiedData = true
+        do {
+            try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+        } catch where error.errno == EEXIST {
+            // A copy an interrupted run left may be torn: it is never trusted, always made again.
+            guard unlink(destination.path) == 0 else { throw SystemError("unlink", path: destination.path) }
+            try FileClone.cloneOrCopy(from: source.path, to: destination.path)
+        }
+    }
+
+    /// What `link`/`clone` left to make durable since the last call: the folders whose entries changed, and whether
+    /// file data was copied (which needs a flush of its own, not only the folders').
+    mutating func takeUnsynced() -> (folders: Set<String>, copiedData: Bool) {
+        defer {
+            touchedFolders = []
+            copiedData = false
+        }
+        return (touchedFolders, copiedData)
     }
 
     /// Queues a text file; the batch is written once `batchSize` files wait. Returns true when a batch was written.
@@ -84,5 +108,11 @@ struct StagingWriter {
         guard !createdFolders.contains(folder.path) else { return }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         createdFolders.insert(folder.path)
+        // The new folders' entries in their parents, up to the staging folder's own entry in its parent.
+        var parent = folder
+        while parent.path.count >= root.path.count {
+            parent = parent.deletingLastPathComponent()
+            guard touchedFolders.insert(parent.path).inserted else { break }
+        }
     }
 }

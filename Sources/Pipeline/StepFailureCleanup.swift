@@ -11,7 +11,10 @@ enum StepFailureCleanup {
     /// (`source.staging`) is the user's data and is never removed.
     static func removePartialOutputs(of folder: JobFolder, artifacts: [String?], layout: RootLayout) {
         let manager = FileManager.default
-        for url in [folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies, folder.indexCheckpoint, folder.finalZipCheckpoint] {
+        for url in [
+            folder.normalizedStaging, folder.finalStaging, folder.captionsFromResultStaging, folder.uploadCopies,
+            folder.indexCheckpoint, folder.normalizeProgress, folder.finalZipCheckpoint,
+        ] {
             try? manager.removeItem(at: url)
         }
         for case let path? in artifacts {

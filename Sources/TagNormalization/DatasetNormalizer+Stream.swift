@@ -11,6 +11,15 @@ extension DatasetNormalizer {
         paths: [String], read: (ArraySlice<String>) throws -> [(data: Data, text: String)?],
         write: ([NormalizedCaption]) throws -> Void
     ) throws -> NormalizationReport {
+        try normalizeCaptions(paths: paths, read: read) { (_: Range<Int>, captions: [NormalizedCaption]) in try write(captions) }
+    }
+
+    /// `normalizeCaptions(paths:read:write:)`, with `write` also told which positions of `paths` each batch covers
+    /// (every batch is handed over, an empty one too), so a caller that resumes can skip what it already wrote.
+    public func normalizeCaptions(
+        paths: [String], read: (ArraySlice<String>) throws -> [(data: Data, text: String)?],
+        write: (_ positions: Range<Int>, _ captions: [NormalizedCaption]) throws -> Void
+    ) throws -> NormalizationReport {
         let batches = stride(from: 0, to: paths.count, by: max(1, folderBatchSize)).map { $0..<min($0 + folderBatchSize, paths.count) }
         var counts = KeyCounts()
         var captionCount = 0
@@ -30,7 +39,7 @@ extension DatasetNormalizer {
             var chunks = prepare(texts)
             let batch = finish(&chunks, paths: batchPaths, texts: texts, frequency: counts.frequency, captionCount: captionCount)
             Self.add(batch, to: &report, keysAfter: &keysAfter, previewLimit: previewLimit)
-            try write(present.enumerated().map { position, entry in
+            try write(range, present.enumerated().map { position, entry in
                 let text = batch.texts[entry.path]!
                 return NormalizedCaption(path: entry.path, original: entry.caption.data, changedText: text == texts[position] ? nil : text)
             })

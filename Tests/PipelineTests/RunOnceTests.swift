@@ -14,7 +14,8 @@ import Testing
         defer { root.remove() }
         let dataset = try TestDatasets.booru(named: "crash", images: 5, in: root.url.deletingLastPathComponent())
         try FileManager.default.moveItem(at: dataset, to: root.folder("inbox").appendingPathComponent("crash"))
-        let environment = always.merging(crashPoint.map { ["SLUICE_CRASH_AT": $0] } ?? [:]) { $1 }
+        // Normalize batches of two (its test hook) in the run that is killed, so a kill lands between batches.
+        let environment = always.merging(crashPoint.map { ["SLUICE_CRASH_AT": $0, "SLUICE_NORMALIZE_BATCH": "2"] } ?? [:]) { $1 }
         var crashed = false
 
         func runOnce() async throws {
@@ -40,9 +41,9 @@ import Testing
     }
 
     @Test(arguments: [
-        "after:adopt", "before:index", "index:batch", "after:index", "before:normalize", "after:normalize", "before:review",
-        "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:batch", "final_zip:mid",
-        "after:final_zip",
+        "after:adopt", "before:index", "index:batch", "after:index", "before:normalize", "normalize:batch", "after:normalize",
+        "before:review", "after:review", "before:final_cleanup", "after:final_cleanup", "before:final_zip", "final_zip:batch",
+        "final_zip:mid", "after:final_zip",
     ])
     func killAtAnyPointThenRestartGivesTheSameZip(_ crashPoint: String) async throws {
         // Chunks of 2 entries: the 10 entries of the final zip make 6 chunks, so `final_zip:batch` leaves work to resume.
