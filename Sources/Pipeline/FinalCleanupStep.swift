@@ -38,7 +38,10 @@ struct FinalCleanupStep: PipelineStep {
         for image in images where !unreadable.contains(image) {
             let captionName = DatasetFiles.captionPath(forImage: image)
             let captionFile = input.appendingPathComponent(captionName, isDirectory: false)
-            if resuming, let earlier = StagedPair.find(image: image, caption: captionName, input: input, staging: staging) {
+            if resuming, let earlier = StagedPair.find(
+                image: image, caption: captionName, input: input, staging: staging,
+                isFinal: { (try? context.captionRules.finalCaption($0, file: captionFile.path)) == $0 })
+            {
                 // Staged whole by the killed run, from the input as it still is: recorded as that run did.
                 if earlier.inputCaption == .notRegular {
                     job.record(.warning, "left out \(LogSafeName.escaped(captionFile.path)): not a regular file (a symlink is never followed)", at: context.now())
@@ -50,6 +53,7 @@ struct FinalCleanupStep: PipelineStep {
                 continue
             }
             var text = ""
+            var isFinalAlready = false
             let contents = try StagingWriter.contents(of: captionFile)
             if case .notRegular = contents {
                 // A symlink (or special file) put into the review folder: never read, named, treated as missing.
@@ -60,6 +64,7 @@ struct FinalCleanupStep: PipelineStep {
                     return .fail("\(captionFile.path): not UTF-8 text; save it as UTF-8 and `sluice retry \(job.id)`")
                 }
                 text = try context.captionRules.finalCaption(decoded, file: captionFile.path)
+                isFinalAlready = text.utf8.elementsEqual(raw)
             } else {
                 missing.append(image)
                 if context.config.final.missingCaption == .fail { continue }
@@ -68,9 +73,19 @@ struct FinalCleanupStep: PipelineStep {
             // A link is enough here: the final stage is only read, by the zip writer.
             try staged.link(input.appendingPathComponent(image, isDirectory: false), as: image)
             written += 1
-            if try staged.write(text, as: captionName) { context.progress(written, total) }
+            if isFinalAlready {
+                // A caption the rules leave as it is (the usual case after normalize) is linked like its image: no new
+                // file to allocate, write and flush. reviewed/ and source/ are the job's own, never modified again.
+                try staged.link(captionFile, as: captionName)
+                if written % 1_000 == 0 { context.progress(written, total) }
+            } else if try staged.write(text, as: captionName) {
+                context.progress(written, total)
+            }
         }
         try staged.flush()
+        // The links' folder entries (all of them when no caption needed writing) are durable before the stage is.
+        let linked = staged.takeUnsynced()
+        try DurableBatch.syncFolders(linked.folders, flushingData: linked.copiedData)
         context.progress(total, total)
         if context.config.final.missingCaption == .fail && !missing.isEmpty {
             return .fail("images without a caption (final.missing_caption is fail): \(listing(missing, in: input))")
@@ -112,8 +127,9 @@ struct StagedPair {
     let captionIsEmpty: Bool
 
     /// The pair staged for `image`, when both are whole and current: the image linked (the input's own inode) and the
-    /// caption renamed into place (never half-written) no earlier than the input caption last changed; else nil.
-    static func find(image: String, caption: String, input: URL, staging: URL) -> StagedPair? {
+    /// caption renamed into place (never half-written) no earlier than the input caption last changed, or linked to the
+    /// input caption (its own inode) whose text `isFinal` still accepts as it is; else nil.
+    static func find(image: String, caption: String, input: URL, staging: URL, isFinal: (String) -> Bool) -> StagedPair? {
         var stagedImage = stat(), inputImage = stat(), stagedCaption = stat(), inputCaption = stat()
         guard lstat(staging.path + "/" + image, &stagedImage) == 0,
             lstat(input.path + "/" + image, &inputImage) == 0,
@@ -126,6 +142,12 @@ struct StagedPair {
             kind = .missing
         } else if inputCaption.st_mode & S_IFMT != S_IFREG {
             kind = .notRegular
+        } else if inputCaption.st_ino == stagedCaption.st_ino && inputCaption.st_dev == stagedCaption.st_dev {
+            // Linked because the rules left it as it was: still so only if its text (which a link shares) is final.
+            guard let bytes = try? RegularFileReader.read(input.path + "/" + caption, maxBytes: 16 << 20),
+                let text = String(validating: bytes, as: UTF8.self), isFinal(text)
+            else { return nil }
+            kind = .regular
         } else {
             let changed = (inputCaption.st_mtim.tv_sec, inputCaption.st_mtim.tv_nsec)
             let staged = (stagedCaption.st_mtim.tv_sec, stagedCaption.st_mtim.tv_nsec)

@@ -122,6 +122,13 @@ public struct DurableBatch: Sendable {
         return outcomes
     }
 
+    /// Makes the entries of `folders` durable (one fsync each), after flushing the file systems holding them when
+    /// `flushingData` (files copied into them, not only linked): for work done outside `write`, such as links.
+    public static func syncFolders(_ folders: Set<String>, flushingData: Bool) throws(SystemError) {
+        if flushingData { try syncFileSystems(containing: folders) }
+        for folder in folders.sorted() { try syncDirectory(folder) }
+    }
+
     /// Removes temp files (`TemporaryName`, shared with `FileOperations.writeAtomically`) an interrupted write left in
     /// `folder` (not recursive); returns how many.
     @discardableResult
@@ -173,7 +180,7 @@ public struct DurableBatch: Sendable {
     static func temporaryName() -> String { TemporaryName.make() }
 
     /// One syncfs per distinct file system among `folders`.
-    private static func syncFileSystems(containing folders: Set<String>) throws(SystemError) {
+    static func syncFileSystems(containing folders: Set<String>) throws(SystemError) {
         var devices: Set<UInt64> = []
         for folder in folders.sorted() {
             let fd = try retryOnInterrupt("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }

@@ -68,6 +68,44 @@ import Testing
         }
     }
 
+    /// Step H links a caption the final rules leave as it is (no new file to allocate and flush) and writes one they
+    /// change; a linked caption edited in place after a kill is checked again: redone when the rules now change it.
+    @Test func finalCleanupLinksFinalCaptionsAndRechecksThemAfterAKill() async throws {
+        try await onOwnThread {
+            let harness = try EngineHarness(config: "pipeline.autotag: false\nwatch.settle_ms: 0\npipeline.auto_approve_review: true")
+            defer { harness.remove() }
+            try harness.drop("linked", images: 4)
+            let engine = try harness.engine()
+            try engine.reconcile { _ in true }
+            while try harness.onlyJob().step != .finalCleanup {
+                try #require(engine.runUntilIdle(limit: 1) == 1, "\(harness.log.text)")
+            }
+            let job = try harness.onlyJob()
+            let store = JobStore(stateDirectory: harness.layout.state)
+            let folder = JobFolder(store.folder(of: job.id))
+            let saved = try Data(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"))
+            #expect(engine.runUntilIdle(limit: 1) == 1)
+            let captions = try FileManager.default.contentsOfDirectory(atPath: folder.finalStage.path).filter { $0.hasSuffix(".txt") }.sorted()
+            try #require(captions.count == 4)
+            func inode(_ url: URL) throws -> UInt64 { try #require((try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? NSNumber)?.uint64Value) }
+            for name in captions {
+                #expect(try inode(folder.finalStage.appendingPathComponent(name)) == inode(folder.reviewedCopy.appendingPathComponent(name)), "\(name) is linked")
+            }
+            // The kill before the job was saved; then an in-place edit the final rules change (a tag twice).
+            try saved.write(to: store.folder(of: job.id).appendingPathComponent("job.json"))
+            try FileManager.default.moveItem(at: folder.finalStage, to: folder.finalStaging)
+            let handle = try FileHandle(forWritingTo: folder.reviewedCopy.appendingPathComponent(captions[0]))
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data("solo, solo, smile".utf8))
+            try handle.close()
+            engine.runUntilIdle()
+            #expect(try harness.onlyJob().status == .completed, "\(harness.log.text)")
+            let entries = try ZipInspection.contents(of: try #require(harness.finalZips().first))
+            let name = try #require(entries.keys.first { $0.hasSuffix(captions[0]) })
+            #expect(String(decoding: entries[name] ?? [], as: UTF8.self) == "solo, smile", "the edit was cleaned, not kept as linked")
+        }
+    }
+
     /// Step H killed after part of its staging folder was written, before the job was saved: the restart keeps the
     /// pairs that are whole and current, redoes the rest (a missing caption, a caption edited since), and the zip
     /// holds what a run without the kill makes.
@@ -104,7 +142,8 @@ import Testing
             for name in captions.suffix(2) { try FileManager.default.removeItem(at: folder.finalStaging.appendingPathComponent(name)) }
             let edited = folder.reviewedCopy.appendingPathComponent(captions[0])
             let later = Date().addingTimeInterval(5)
-            try Data("edited_after_the_kill, 1girl".utf8).write(to: edited)
+            // Replaced, as an editor saves: the staged caption may be a link to the old one (rules left it as it was).
+            try Data("edited_after_the_kill, 1girl".utf8).write(to: edited, options: .atomic)
             try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: edited.path)
 
             engine.runUntilIdle()
