@@ -42,11 +42,26 @@ bench_dataset() {  # name count scale: generates the dataset once (cached in $da
   echo "$folder"
 }
 
+# Finished work folders are moved aside, not deleted, until bench_compare is done with a size: ext4 avoids reusing
+# recently freed inodes, so deleting a run's thousands of files right before the next run slowed that run's file
+# creation (normalize's captions took 0.4 s in a first run and 2-3 s after deletes) for whichever side came next.
+trash="$data/e2e-trash-$$"
+discard() {  # folder: moved into the trash (same file system), deleted with it later, off the clock
+  [ -e "$1" ] || return 0
+  mkdir -p "$trash"
+  mv "$1" "$trash/$(basename "$1")-$(date +%s%N)"
+}
+
+empty_trash() {
+  rm -rf "$trash"
+  sync
+}
+
 # A fresh root in work/root (no autotag, review auto-approved) given the drop as inbox/dataset: a copy made off the
 # clock, then a same-file-system rename, as a user's mv.
 prepare_root() {  # source work
   local root="$2/root"
-  rm -rf "$2"
+  discard "$2"
   mkdir -p "$2"
   "$SLUICE" init "$root" >/dev/null
   sed -i -e 's/autotag: civitai/autotag: off/' -e 's/auto_approve_review: false/auto_approve_review: true/' \
@@ -75,12 +90,12 @@ sluice_once() {  # source work
 import json, sys, glob
 job = json.load(open(glob.glob(sys.argv[1] + '/.sluice/jobs/*/job.json')[0]))
 print(' '.join(f\"{t['step']} {t['seconds']:.2f}\" for t in job.get('step_times', [])) or 'no step times')" "$root")
-  rm -rf "$2"
+  discard "$2"
 }
 
 # One run of the peer: the script a user would write. Sets peer_s.
 peer_once() {  # source work
-  rm -rf "$2"
+  discard "$2"
   mkdir -p "$2"
   local start end
   start=$(date +%s.%N)
@@ -88,7 +103,7 @@ peer_once() {  # source work
   (cd "$2" && find dataset -type f -print0 | xargs -0 sha256sum > manifest.sha256 && zip -q -r dataset.zip dataset)
   end=$(date +%s.%N)
   peer_s=$(calc "f'{$end - $start:.2f}'")
-  rm -rf "$2"
+  discard "$2"
 }
 
 # Runs Sluice and the peer RUNS times each on `source`, alternating which goes first, and prints both medians.
@@ -107,6 +122,7 @@ bench_compare() {  # label count source runs
     rss+=("$sluice_rss")
     echo "  $label, run $run: sluice $sluice_s s (peak RSS $sluice_rss MB; $sluice_steps), naive $peer_s s" >&2
   done
+  empty_trash
   local s p
   s="$(median "${sluice_times[@]}")"
   p="$(median "${peer_times[@]}")"
