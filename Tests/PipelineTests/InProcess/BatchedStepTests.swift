@@ -68,6 +68,20 @@ import Testing
         }
     }
 
+    /// Runs the dropped job through step H and returns its folder and the job file as it was before step H, so a
+    /// test can put that file back: a kill after the stage was made but before the job was saved.
+    static func runStepH(_ engine: Engine, _ harness: EngineHarness) throws -> (Job, JobStore, JobFolder, Data) {
+        try engine.reconcile { _ in true }
+        while try harness.onlyJob().step != .finalCleanup {
+            try #require(engine.runUntilIdle(limit: 1) == 1, "\(harness.log.text)")
+        }
+        let job = try harness.onlyJob()
+        let store = JobStore(stateDirectory: harness.layout.state)
+        let saved = try Data(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"))
+        #expect(engine.runUntilIdle(limit: 1) == 1)
+        return (job, store, JobFolder(store.folder(of: job.id)), saved)
+    }
+
     /// Step H links a caption the final rules leave as it is (no new file to allocate and flush) and writes one they
     /// change; a linked caption edited in place after a kill is checked again: redone when the rules now change it.
     @Test func finalCleanupLinksFinalCaptionsAndRechecksThemAfterAKill() async throws {
@@ -76,15 +90,7 @@ import Testing
             defer { harness.remove() }
             try harness.drop("linked", images: 4)
             let engine = try harness.engine()
-            try engine.reconcile { _ in true }
-            while try harness.onlyJob().step != .finalCleanup {
-                try #require(engine.runUntilIdle(limit: 1) == 1, "\(harness.log.text)")
-            }
-            let job = try harness.onlyJob()
-            let store = JobStore(stateDirectory: harness.layout.state)
-            let folder = JobFolder(store.folder(of: job.id))
-            let saved = try Data(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"))
-            #expect(engine.runUntilIdle(limit: 1) == 1)
+            let (job, store, folder, saved) = try Self.runStepH(engine, harness)
             let captions = try FileManager.default.contentsOfDirectory(atPath: folder.finalStage.path).filter { $0.hasSuffix(".txt") }.sorted()
             try #require(captions.count == 4)
             func inode(_ url: URL) throws -> UInt64 { try #require((try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? NSNumber)?.uint64Value) }
@@ -124,15 +130,7 @@ import Testing
             defer { harness.remove() }
             try harness.drop("kept", images: 6)
             let engine = try harness.engine()
-            try engine.reconcile { _ in true }
-            while try harness.onlyJob().step != .finalCleanup {
-                try #require(engine.runUntilIdle(limit: 1) == 1, "\(harness.log.text)")
-            }
-            let job = try harness.onlyJob()
-            let store = JobStore(stateDirectory: harness.layout.state)
-            let folder = JobFolder(store.folder(of: job.id))
-            let saved = try Data(contentsOf: store.folder(of: job.id).appendingPathComponent("job.json"))
-            #expect(engine.runUntilIdle(limit: 1) == 1)
+            let (job, store, folder, saved) = try Self.runStepH(engine, harness)
             // The kill: the job file still says step H, and the stage was not renamed yet. Two captions of the last
             // batch never reached the folder (their images' links did), and one input caption changed since.
             try saved.write(to: store.folder(of: job.id).appendingPathComponent("job.json"))
